@@ -1,0 +1,4 @@
+"""``python -m grader`` entry point."""
+from grader.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""``python -m grader <command>``: test, grade, release, quiz, run, snapshots, mutants."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Optional
+
+from grader import __version__, i18n
+from grader.layout import is_chapter
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=i18n.LANGS, default=None, help="zh | en (default: from the locale)")
+
+
+def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.commands.test import run_tests
+
+    return run_tests(args.chapters, args.target, args.hidden, args.lang, extra, expect_todo=args.expect_todo)
+
+
+def cmd_release(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.commands.release import release
+
+    return release(check=args.check, student_dist=args.student_dist)
+
+
+def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.commands.run import run_module
+
+    return run_module(args.module, args.target, extra)
+
+
+def cmd_snapshots(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.commands.snapshots import snapshots
+
+    return snapshots(args.chapters, check=args.check)
+
+
+def cmd_mutants(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.commands.mutants import check_mutants
+
+    return check_mutants(args.chapters, jobs=args.jobs, only=args.only)
+
+
+def cmd_quiz(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.quiz import cli as quiz_cli
+
+    return quiz_cli.run(args)
+
+
+def cmd_grade(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.commands.grade import grade
+
+    return grade(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m grader", description="AI course kit: test, grade, release, quiz.")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("test", help="public (and --hidden) tests against one tree, in process")
+    p.add_argument("chapters", nargs="*", help="chapters (default: all)")
+    p.add_argument("--target", default="assignments", help="assignments | solutions | PATH")
+    p.add_argument("--hidden", action="store_true", help="also run the hidden tests")
+    p.add_argument("--expect-todo", action="store_true", help="succeed only if every test reads TODO (skeleton check)")
+    _add_lang(p)
+    p.set_defaults(func=cmd_test)
+
+    p = sub.add_parser("release", help="write assignments/ from solutions/")
+    p.add_argument("--check", action="store_true", help="fail when assignments/ differs from what release writes")
+    p.add_argument("--student-dist", metavar="DIR", help="also write what students receive to DIR (and check it for leaks)")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("run", help="run a chapter module as a program (e.g. ch01_game2048.play)")
+    p.add_argument("module")
+    p.add_argument("--target", default="assignments", help="assignments | solutions | PATH")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("snapshots", help="record the reference results public tests compare with")
+    p.add_argument("chapters", nargs="*")
+    p.add_argument("--check", action="store_true", help="fail when the stored snapshots are stale")
+    p.set_defaults(func=cmd_snapshots)
+
+    p = sub.add_parser("mutants", help="check that the hidden tests catch every catalogued mutant")
+    p.add_argument("chapters", nargs="*")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--only", default=None, help="one mutant id")
+    p.set_defaults(func=cmd_mutants)
+
+    p = sub.add_parser("quiz", help="self-check quizzes")
+    try:
+        from grader.quiz import cli as quiz_cli
+
+        quiz_cli.add_arguments(p)
+    except ImportError:
+        p.add_argument("chapter")
+    p.set_defaults(func=cmd_quiz)
+
+    p = sub.add_parser("grade", help="grade a folder of submissions (sandboxed, hidden tests)")
+    try:
+        from grader.commands.grade import add_arguments as grade_arguments
+
+        grade_arguments(p)
+    except ImportError:
+        p.add_argument("submissions")
+    p.set_defaults(func=cmd_grade)
+    return parser
+
+
+OWN_OPTIONS = {"--target": 1, "--lang": 1, "--hidden": 0, "--expect-todo": 0, "-h": 0, "--help": 0}
+
+
+def split_passthrough(command: str, rest: list[str]) -> tuple[list[str], list[str]]:
+    """``test``/``run``: our own options and positionals vs. arguments for pytest / the program."""
+    ours, extra = [command], []
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        name = token.split("=", 1)[0]
+        if name in OWN_OPTIONS:
+            width = 1 + (OWN_OPTIONS[name] if "=" not in token else 0)
+            ours += rest[i : i + width]
+            i += width
+            continue
+        positional = is_chapter(token) if command == "test" else len(ours) == 1 and not token.startswith("-")
+        if positional:
+            ours.append(token)
+        elif token != "--":
+            extra.append(token)
+        i += 1
+    return ours, extra
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if argv and argv[0] in ("test", "run"):
+        ours, extra = split_passthrough(argv[0], argv[1:])
+        args = parser.parse_args(ours)
+    else:
+        args, extra = parser.parse_args(argv), []
+    if getattr(args, "lang", None):
+        i18n.set_lang(args.lang)
+    func: Callable[[argparse.Namespace, list[str]], int] = args.func
+    return func(args, extra)

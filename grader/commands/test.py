@@ -1,0 +1,48 @@
+"""``grader test``: the public (and hidden) tests against one tree, in this process."""
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from grader import REPO_ROOT
+from grader.layout import TESTS_HIDDEN, TESTS_PUBLIC, chapters
+
+
+def test_dirs(selected: list[str], hidden: bool) -> list[Path]:
+    """The test folders of the selected chapters (all chapters with public tests by default)."""
+    names = selected or chapters(TESTS_PUBLIC)
+    roots = [TESTS_PUBLIC] + ([TESTS_HIDDEN] if hidden else [])
+    unknown = [n for n in names if not any((r / n).is_dir() for r in roots)]
+    if unknown:
+        raise SystemExit(f"unknown chapter(s): {', '.join(unknown)}")
+    return [r / n for n in names for r in roots if (r / n).is_dir()]
+
+
+def run_tests(
+    selected: list[str],
+    target: str,
+    hidden: bool,
+    lang: Optional[str],
+    extra: list[str],
+    expect_todo: bool = False,
+) -> int:
+    """Run pytest on the selected chapters; with ``expect_todo``, succeed only if every test is TODO."""
+    args = [str(p) for p in test_dirs(selected, hidden)]
+    args += ["-c", str(REPO_ROOT / "pyproject.toml"), "--target", target]
+    if lang:
+        args += ["--lang", lang]
+    if not expect_todo:
+        return int(pytest.main(args + extra))
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        pytest.main(args + ["-q", "--no-task-table", "--report-json", str(report)] + extra)
+        outcomes = json.loads(report.read_text(encoding="utf-8"))
+    wrong = [o for o in outcomes if o["status"] != "todo"]
+    for o in wrong:
+        print(f"not TODO: {o['name']} -> {o['status']} {o['detail'].get('en', '')}")
+    print(f"skeleton check: {len(outcomes) - len(wrong)}/{len(outcomes)} tests read TODO")
+    return 1 if wrong or not outcomes else 0

@@ -1,0 +1,179 @@
+"""Comparison helpers for checks: exact data, numbers/arrays/tensors with tolerances, partial credit.
+
+Each raises :class:`CheckFailure` (an ``AssertionError``) whose text is rendered in the student's
+language when shown. ``detail()`` names where and by how much a value is off (for public tests);
+``brief()`` says what failed without any expected value (for hidden tests).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from grader.i18n import pick, t
+
+
+class CheckFailure(AssertionError):
+    """A failed check; ``key``/``params`` name an i18n message (``key.brief`` if it has one)."""
+
+    fraction = 0.0
+
+    def __init__(self, key: str, brief_key: Optional[str] = None, **params: Any) -> None:
+        self.key, self.brief_key, self.params = key, brief_key, params
+        super().__init__(self.detail())
+
+    def detail(self, lang: Optional[str] = None) -> str:
+        """The full diagnosis (may show expected values)."""
+        return t(self.key, lang, **self.params)
+
+    def brief(self, lang: Optional[str] = None) -> str:
+        """A reason that reveals no expected value."""
+        if self.brief_key is None:
+            return t(self.key, lang, **self.params)
+        return t(self.brief_key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.detail()
+
+
+class PartialCredit(CheckFailure):
+    """A check that earned ``fraction`` (0 ≤ fraction < 1) of its points."""
+
+    def __init__(self, fraction: float, what: str, detail: "str | dict[str, str]") -> None:
+        self.fraction = max(0.0, min(1.0, float(fraction)))
+        self._detail_text = detail
+        super().__init__("partial", "partial", what=what, fraction=self.fraction, detail="")
+
+    def detail(self, lang: Optional[str] = None) -> str:
+        return t("partial", lang, what=self.params["what"], fraction=self.fraction, detail=pick(self._detail_text, lang))
+
+    brief = detail
+
+
+class Message(CheckFailure):
+    """A check failure with a free bilingual message (``{"zh": ..., "en": ...}``)."""
+
+    def __init__(self, text: "dict[str, str] | str", brief: "dict[str, str] | str | None" = None) -> None:
+        self._text, self._brief = text, brief if brief is not None else text
+        super().__init__("equal")
+
+    def detail(self, lang: Optional[str] = None) -> str:
+        return pick(self._text, lang)
+
+    def brief(self, lang: Optional[str] = None) -> str:
+        return pick(self._brief, lang)
+
+
+def that(condition: bool, text: "dict[str, str] | str", brief: "dict[str, str] | str | None" = None) -> None:
+    """Fail with a bilingual message unless ``condition``."""
+    if not condition:
+        raise Message(text, brief)
+
+
+def partial(fraction: float, what: str, detail: "str | dict[str, str]") -> None:
+    """Award ``fraction`` of the points: passes at 1, else fails with :class:`PartialCredit`."""
+    if fraction < 1.0:
+        raise PartialCredit(fraction, what, detail)
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _path(path: Sequence[Any]) -> str:
+    return "".join(f"[{p!r}]" for p in path) or "(top)"
+
+
+def _is_arraylike(x: Any) -> bool:
+    return isinstance(x, np.ndarray) or type(x).__name__ in ("Tensor", "Parameter")
+
+
+def _to_numpy(x: Any) -> np.ndarray:
+    if type(x).__name__ in ("Tensor", "Parameter"):
+        return x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def equal(got: Any, want: Any, what: str = "result", _path_: tuple = ()) -> None:
+    """Exact structural equality of plain data (lists, tuples, dicts, numbers, strings)."""
+    if _is_arraylike(want):
+        close(got, want, atol=0.0, rtol=0.0, what=what)
+        return
+    if isinstance(want, (list, tuple)):
+        if not isinstance(got, (list, tuple)):
+            raise CheckFailure("type", "type.brief", what=what, got=type(got).__name__, want=type(want).__name__)
+        if len(got) != len(want):
+            raise CheckFailure("length", "length", what=what, path=_path(_path_), got=len(got), want=len(want))
+        for i, (g, w) in enumerate(zip(got, want)):
+            equal(g, w, what, _path_ + (i,))
+        return
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            raise CheckFailure("type", "type.brief", what=what, got=type(got).__name__, want="dict")
+        if set(got) != set(want):
+            missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+            raise CheckFailure("keys", "keys", what=what, missing=missing, extra=extra)
+        for k in want:
+            equal(got[k], want[k], what, _path_ + (k,))
+        return
+    same = type(got) is type(want) or (isinstance(got, (int, float)) and isinstance(want, (int, float)) and not isinstance(got, bool))
+    if not same or got != want:
+        if isinstance(want, float) and isinstance(got, float) and np.isnan(want) and np.isnan(got):
+            return
+        raise CheckFailure("equal", "equal.brief", what=what, path=_path(_path_), got=_short(got), want=_short(want))
+
+
+def close(
+    got: Any,
+    want: Any,
+    atol: float = 1e-6,
+    rtol: float = 1e-5,
+    what: str = "result",
+    check_dtype: bool = False,
+) -> None:
+    """``|got - want| <= atol + rtol * |want|`` elementwise; shapes must match; NaNs must match.
+
+    Accepts scalars, (nested) sequences, numpy arrays and torch tensors.
+    """
+    if _is_arraylike(want) and not _is_arraylike(got) and not isinstance(got, (list, tuple, int, float)):
+        raise CheckFailure("type", "type.brief", what=what, got=type(got).__name__, want=type(want).__name__)
+    try:
+        g = _to_numpy(got)
+        w = _to_numpy(want)
+    except (TypeError, ValueError):
+        raise CheckFailure("type", "type.brief", what=what, got=type(got).__name__, want=type(want).__name__) from None
+    if g.dtype == object or not (np.issubdtype(g.dtype, np.number) or g.dtype == bool):
+        raise CheckFailure("type", "type.brief", what=what, got=f"{type(got).__name__}[{g.dtype}]", want="numbers")
+    if g.shape != w.shape:
+        raise CheckFailure("shape", "shape.brief", what=what, got=tuple(g.shape), want=tuple(w.shape))
+    if check_dtype and _is_arraylike(got) and _is_arraylike(want) and str(got.dtype) != str(want.dtype):
+        raise CheckFailure("dtype", "dtype", what=what, got=str(got.dtype), want=str(want.dtype))
+    g64, w64 = g.astype(np.float64), w.astype(np.float64)
+    finite_g, finite_w = np.isfinite(g64), np.isfinite(w64)
+    odd = (finite_g != finite_w) | (~finite_w & ~np.isnan(w64) & (g64 != w64)) | (np.isnan(w64) != np.isnan(g64))
+    if odd.any():
+        index = tuple(int(i) for i in np.argwhere(odd)[0])
+        raise CheckFailure("nan", "nan", what=what, index=index)
+    both = finite_g & finite_w
+    err = np.where(both, np.abs(g64 - w64), 0.0)
+    bad = err > atol + rtol * np.abs(np.where(both, w64, 0.0))
+    if bad.any():
+        flat = int(np.argmax(np.where(bad, err, -1.0)))
+        index = tuple(int(i) for i in np.unravel_index(flat, g.shape)) if g.shape else ()
+        rel = err / np.maximum(np.abs(np.where(both, w64, 0.0)), 1e-300)
+        raise CheckFailure(
+            "close",
+            "close.brief",
+            what=what,
+            shape=tuple(g.shape),
+            n_bad=int(bad.sum()),
+            n=int(g.size),
+            max_abs=float(err.max()),
+            max_rel=float(np.where(both, rel, 0.0).max()),
+            index=index,
+            got_at=_short(float(g64[index] if g.shape else g64.item())),
+            want_at=_short(float(w64[index] if w.shape else w64.item())),
+            atol=atol,
+            rtol=rtol,
+        )

@@ -1,0 +1,60 @@
+"""Running probes: in this process against a :class:`~grader.harness.trees.Tree`.
+
+A probe is a top-level function of a ``probes*.py`` module under ``tests_public/<chapter>/`` or
+``tests_hidden/<chapter>/``. It imports the chapter's modules itself, calls them and returns plain
+data. Arguments and results always pass through the codec, in process too, so a probe that works
+here works unchanged across the grader's sandbox boundary.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Protocol
+
+from grader.harness import codec
+from grader.harness.trees import Tree
+
+Probe = Callable[..., Any]
+
+
+class ProbeRunner(Protocol):
+    """Something that runs a probe on one implementation and returns its (decoded) result."""
+
+    def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any: ...
+
+
+def probe_id(probe: Probe) -> str:
+    """``module:function`` — how a probe is named across process boundaries."""
+    if "<locals>" in probe.__qualname__ or not probe.__module__:
+        raise ValueError(f"probe {probe.__qualname__} must be a top-level function of a probes module")
+    return f"{probe.__module__}:{probe.__qualname__}"
+
+
+def call_key(probe: Probe, args: tuple, kwargs: dict) -> str:
+    """A stable hash of a probe call (for caching reference results)."""
+    return codec.fingerprint({"probe": probe_id(probe), "args": list(args), "kwargs": kwargs})
+
+
+class InProcessRunner:
+    """Runs probes against ``tree`` in this process (what ``grader test`` and ``make test`` use)."""
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+
+    def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
+        args, kwargs = codec.roundtrip((list(args), kwargs))
+        with self.tree.active():
+            result = probe(*args, **kwargs)
+        return codec.roundtrip(result)
+
+
+class CachedRunner:
+    """Memoises another runner's results by call (reference results are computed once)."""
+
+    def __init__(self, inner: ProbeRunner) -> None:
+        self.inner = inner
+        self._cache: dict[str, bytes] = {}
+
+    def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
+        key = call_key(probe, args, kwargs)
+        if key not in self._cache:
+            self._cache[key] = codec.encode(self.inner(probe, *args, timeout=timeout, **kwargs))
+        return codec.decode(self._cache[key])

@@ -1,0 +1,92 @@
+"""Bilingual (zh/en) messages for everything a student or TA reads.
+
+The language comes from ``set_lang`` (the ``--lang`` option), else ``GRADER_LANG``, else the
+locale (``LC_ALL`` / ``LC_MESSAGES`` / ``LANG`` starting with ``zh`` means Chinese), else English.
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+LANGS = ("zh", "en")
+_lang: Optional[str] = None
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # comparisons
+    "shape": {"zh": "{what}: 形状不对：得到 {got}，应为 {want}", "en": "{what}: wrong shape: got {got}, expected {want}"},
+    "shape.brief": {"zh": "{what}: 形状不对（得到 {got}）", "en": "{what}: wrong shape (got {got})"},
+    "dtype": {"zh": "{what}: 数据类型不对：得到 {got}，应为 {want}", "en": "{what}: wrong dtype: got {got}, expected {want}"},
+    "type": {"zh": "{what}: 类型不对：得到 {got}，应为 {want}", "en": "{what}: wrong type: got {got}, expected {want}"},
+    "type.brief": {"zh": "{what}: 返回值类型不对（得到 {got}）", "en": "{what}: wrong return type (got {got})"},
+    "close": {
+        "zh": "{what}: 数值超出容差。形状 {shape}，{n_bad}/{n} 个元素不符；最大绝对误差 {max_abs:.3g}，"
+        "最大相对误差 {max_rel:.3g}；最差位置 {index}：得到 {got_at}，应为 {want_at}；容差 atol={atol:g}, rtol={rtol:g}",
+        "en": "{what}: values outside tolerance. Shape {shape}, {n_bad}/{n} elements differ; max abs error "
+        "{max_abs:.3g}, max rel error {max_rel:.3g}; worst at {index}: got {got_at}, expected {want_at}; "
+        "tolerance atol={atol:g}, rtol={rtol:g}",
+    },
+    "close.brief": {
+        "zh": "{what}: {n_bad}/{n} 个元素超出容差（atol={atol:g}, rtol={rtol:g}）",
+        "en": "{what}: {n_bad}/{n} elements outside tolerance (atol={atol:g}, rtol={rtol:g})",
+    },
+    "nan": {"zh": "{what}: NaN/Inf 的位置不对（位置 {index}）", "en": "{what}: NaN/Inf in the wrong place (at {index})"},
+    "equal": {"zh": "{what}: 位置 {path} 不同：得到 {got}，应为 {want}", "en": "{what}: differs at {path}: got {got}, expected {want}"},
+    "equal.brief": {"zh": "{what}: 结果与预期不同（位置 {path}）", "en": "{what}: result differs from the expected one (at {path})"},
+    "length": {"zh": "{what}: 位置 {path} 的长度不对：得到 {got}，应为 {want}", "en": "{what}: wrong length at {path}: got {got}, expected {want}"},
+    "keys": {"zh": "{what}: 键不对：缺少 {missing}，多出 {extra}", "en": "{what}: wrong keys: missing {missing}, unexpected {extra}"},
+    "partial": {"zh": "{what}: 部分得分 {fraction:.0%}：{detail}", "en": "{what}: partial credit {fraction:.0%}: {detail}"},
+    # test outcomes
+    "todo": {"zh": "尚未实现（{detail}）", "en": "not implemented yet ({detail})"},
+    "raised": {"zh": "你的代码抛出了 {exc}: {msg}{where}", "en": "your code raised {exc}: {msg}{where}"},
+    "raised.where": {"zh": "（{file} 第 {line} 行）", "en": " (at {file}, line {line})"},
+    # summary table
+    "table.title": {"zh": "{chapter}：任务进度", "en": "{chapter}: task progress"},
+    "table.task": {"zh": "任务", "en": "Task"},
+    "table.function": {"zh": "函数", "en": "Function"},
+    "table.status": {"zh": "状态", "en": "Status"},
+    "table.tests": {"zh": "测试", "en": "Tests"},
+    "table.hint": {"zh": "提示", "en": "Hint"},
+    "status.pass": {"zh": "✓ 完成", "en": "✓ done"},
+    "status.fail": {"zh": "✗ 有错", "en": "✗ failing"},
+    "status.todo": {"zh": "TODO", "en": "TODO"},
+    "next": {"zh": "下一个任务：{task} {function} —— {hint}", "en": "Next task: {task} {function} — {hint}"},
+    "all_done": {"zh": "{chapter} 的所有任务都通过了！🎉", "en": "Every task of {chapter} passes! 🎉"},
+    "see_verbose": {"zh": "加 -v 查看完整的调用栈。", "en": "Add -v for full tracebacks."},
+}
+
+
+def set_lang(lang: Optional[str]) -> None:
+    """Fix the language for this process (``None`` returns to the default)."""
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
+    global _lang
+    _lang = lang
+
+
+def default_lang() -> str:
+    """``GRADER_LANG``, else the locale's language when it is Chinese, else English."""
+    env = os.environ.get("GRADER_LANG")
+    if env in LANGS:
+        return env
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def get_lang() -> str:
+    """The language in force."""
+    return _lang or default_lang()
+
+
+def t(key: str, lang: Optional[str] = None, **params: object) -> str:
+    """The message ``key`` in ``lang`` (default: the language in force), formatted with ``params``."""
+    return MESSAGES[key][lang or get_lang()].format(**params)
+
+
+def pick(text: "dict[str, str] | str", lang: Optional[str] = None) -> str:
+    """One language out of a ``{"zh": ..., "en": ...}`` mapping (plain strings pass through)."""
+    if isinstance(text, str):
+        return text
+    return text.get(lang or get_lang()) or next(iter(text.values()))

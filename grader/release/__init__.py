@@ -1,0 +1,1 @@
+"""From ``solutions/`` (the one source) to ``assignments/`` and the student release."""

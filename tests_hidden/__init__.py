@@ -1,0 +1,1 @@
+"""Hidden tests: only the kit and the grader have them."""

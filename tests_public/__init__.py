@@ -1,0 +1,1 @@
+"""Public tests: students have them."""
