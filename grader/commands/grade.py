@@ -1,0 +1,60 @@
+"""``grader grade SUBMISSIONS``: batch grading with the hidden tests, sandboxed."""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from grader import i18n
+from grader.grading.pipeline import Options, run_batch
+from grader.grading.sandbox.client import Limits
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("submissions", help="folder with one folder or .zip per student")
+    parser.add_argument("--chapter", action="append", default=[], help="grade only this chapter (repeatable)")
+    parser.add_argument("--out", default="grading-out", help="output folder (default: grading-out/)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="memory limit per worker")
+    parser.add_argument("--probe-seconds", type=float, default=Limits.probe_seconds, help="default time limit per probe")
+    parser.add_argument("--submission-seconds", type=float, default=Limits.submission_seconds, help="time budget per submission")
+    parser.add_argument("--similarity", type=float, default=0.5, help="similarity threshold for the report (0..1)")
+    parser.add_argument("--no-namespaces", action="store_true", help="basic isolation only (rlimits, own session)")
+    parser.add_argument("--lang", choices=i18n.LANGS, default=None, help="language of feedback")
+
+
+def gradebook_table(students: list[dict], results: list[dict]) -> Table:
+    """The gradebook as a terminal table: one row per student, points per chapter."""
+    chapters = sorted({r["chapter"] for r in results})
+    per: dict[tuple[str, str], list[float]] = {}
+    for r in results:
+        acc = per.setdefault((r["student"], r["chapter"]), [0.0, 0.0])
+        acc[0] += r["points"]
+        acc[1] += r["max_points"]
+    table = Table(title="gradebook")
+    for col in ["student", *chapters, "total", "status"]:
+        table.add_column(col)
+    for s in students:
+        cells = [per.get((s["student"], ch), [0, 0]) for ch in chapters]
+        total = sum(c[0] for c in cells), sum(c[1] for c in cells)
+        table.add_row(s["student"], *[f"{c[0]:.1f}/{c[1]:g}" for c in cells], f"{total[0]:.1f}/{total[1]:g}",
+                      s["status"] if not s["reason"] else f"{s['status']}: {s['reason'][:40]}")
+    return table
+
+
+def grade(args: argparse.Namespace) -> int:
+    console = Console()
+    limits = Limits(memory_mb=args.memory_mb, probe_seconds=args.probe_seconds, submission_seconds=args.submission_seconds)
+    out = Path(args.out).resolve()
+    opts = Options(Path(args.submissions).resolve(), out, args.chapter, max(1, args.jobs), limits, args.similarity,
+                   not args.no_namespaces)
+    summary = run_batch(opts, console)
+    console.print(gradebook_table(summary["students"], summary["results"]))
+    console.print(f"graded {summary['graded']} submission(s) with grader {summary['version']}")
+    for label, rel in [("gradebook", "gradebook.sqlite"), ("grades", "grades.csv"), ("Gradescope results", "results/"),
+                       ("feedback", "feedback/"), ("report", "report.html")]:
+        console.print(f"  {label:<20} {out / rel}")
+    return 0

@@ -1,0 +1,95 @@
+"""Compare: run the checks (public + hidden tests) for one submission in a trusted process.
+
+Probes go to the submission's sandbox (:class:`~.sandbox.client.SandboxRunner`); reference calls run
+here, cached on disk for the whole batch. Run as
+``python -I -m grader.grading.compare JOB_JSON``; writes the outcomes JSON the job names.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+from grader import REPO_ROOT
+from grader.harness import codec
+from grader.harness.plugin import REFERENCE, RUNNER, TARGET_ROOT
+from grader.harness.probes import InProcessRunner, Probe, ProbeRunner, call_key
+from grader.harness.trees import Tree
+from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC
+from grader.grading.sandbox.client import Limits, Sandbox, SandboxConfig, SandboxRunner
+
+
+class DiskCachedReference:
+    """The live reference, its results cached as codec blobs in a folder shared by the batch."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.inner = InProcessRunner(Tree(SOLUTIONS))
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
+        path = self.folder / f"{call_key(probe, args, kwargs)}.npz"
+        if path.is_file():
+            return codec.decode(path.read_bytes())
+        result = self.inner(probe, *args, **kwargs)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(codec.encode(result))
+        os.replace(tmp, path)
+        return result
+
+
+class GradingSession:
+    """pytest plugin: installs the sandboxed runner and the cached reference before the kit's plugin."""
+
+    def __init__(self, runner: ProbeRunner, reference: ProbeRunner) -> None:
+        self.runner, self.reference = runner, reference
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[RUNNER] = self.runner
+        config.stash[REFERENCE] = self.reference
+        config.stash[TARGET_ROOT] = None
+
+
+def test_paths(chapters: list[str]) -> list[str]:
+    """Public and hidden test folders of the chapters."""
+    return [str(root / ch) for ch in chapters for root in (TESTS_PUBLIC, TESTS_HIDDEN) if (root / ch).is_dir()]
+
+
+def run_job(job: dict) -> dict:
+    """Grade one submission's present chapters; returns ``{"outcomes": [...], "isolation": ...}``."""
+    config = SandboxConfig(base_dir=Path(job["sandbox_base"]), hide=job["hide"], limits=Limits(**job["limits"]),
+                           slot=job["slot"], namespaces=job.get("namespaces", True))
+    sandbox = Sandbox(Path(job["tree"]), job["chapters"], config)
+    report = Path(job["report"])
+    try:
+        plugin = GradingSession(SandboxRunner(sandbox), DiskCachedReference(Path(job["refcache"])))
+        args = test_paths(job["chapters"]) + ["-c", str(REPO_ROOT / "pyproject.toml"), "-q", "-p", "no:cacheprovider",
+                                              "--no-task-table", "--report-json", str(report), "-o", "console_output_style=classic"]
+        with open(os.devnull, "w") as null:
+            saved = sys.stdout
+            sys.stdout = null
+            try:
+                pytest.main(args, plugins=[plugin])
+            finally:
+                sys.stdout = saved
+        outcomes = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
+    finally:
+        isolation = sandbox.isolation
+        sandbox.close()
+    return {"outcomes": outcomes, "isolation": isolation}
+
+
+def main() -> int:
+    job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    result = run_job(job)
+    Path(job["result"]).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Report: everything written from the gradebook — CSV, Gradescope JSON, feedback, the TA report."""

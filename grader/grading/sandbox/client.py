@@ -1,0 +1,246 @@
+"""The trusted side of the sandbox: build a submission's sandbox folder, start and talk to its worker.
+
+The folder holds only the submission's chapter packages, the kit's own given packages (``kitdata``),
+the probe modules of the graded chapters and the worker runtime — never the reference, hidden
+checks, expected values or held-out labels.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from grader import REPO_ROOT
+from grader.harness import codec
+from grader.harness.outcomes import ProbeError
+from grader.harness.probes import Probe, probe_id
+from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC
+
+HERE = Path(__file__).parent
+GIVEN_PACKAGES = ("kitdata",)
+PASS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+SECRETS = ("solutions", "tests_hidden", "mutants", ".git", "build", "examples")
+
+
+@dataclass
+class Limits:
+    """Per-worker resource limits."""
+
+    memory_mb: int = 6144
+    cpu_seconds: int = 1800
+    processes: int = 64
+    file_mb: int = 256
+    open_files: int = 256
+    probe_seconds: float = 120.0
+    submission_seconds: float = 1800.0
+
+
+@dataclass
+class SandboxConfig:
+    """What the batch grader tells each sandbox: where it lives, what to hide, its limits."""
+
+    base_dir: Path
+    hide: list[str] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
+    slot: int = 0
+    namespaces: bool = True
+
+
+def default_hidden(extra: list[Path]) -> list[str]:
+    """The kit's secrets plus the batch's own folders (output, submissions)."""
+    return [str(REPO_ROOT / s) for s in SECRETS] + [str(Path(p).resolve()) for p in extra]
+
+
+def _copy_package(source: Path, dest: Path) -> None:
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"), symlinks=False)
+
+
+def populate(folder: Path, tree: Path, chapters: list[str]) -> None:
+    """Lay out a sandbox folder: the submission's chapters, given packages, probes, the worker runtime."""
+    for chapter in chapters:
+        if (tree / chapter).is_dir():
+            _copy_package(tree / chapter, folder / chapter)
+    for name in GIVEN_PACKAGES:
+        if (SOLUTIONS / name).is_dir():
+            _copy_package(SOLUTIONS / name, folder / name)
+    for tests in (TESTS_PUBLIC, TESTS_HIDDEN):
+        package = folder / tests.name
+        package.mkdir()
+        (package / "__init__.py").write_text("")
+        for chapter in chapters:
+            probes = sorted((tests / chapter).glob("probes*.py"))
+            if probes:
+                (package / chapter).mkdir()
+                (package / chapter / "__init__.py").write_text("")
+                for p in probes:
+                    shutil.copy2(p, package / chapter / p.name)
+    shutil.copy2(HERE / "worker.py", folder / "_kit_worker.py")
+    shutil.copy2(REPO_ROOT / "grader" / "harness" / "codec.py", folder / "_kit_codec.py")
+    (folder / "tmp").mkdir()
+
+
+class WorkerDied(Exception):
+    """The worker stopped answering: timeout, memory, crash or exit."""
+
+
+class Sandbox:
+    """One submission's sandbox folder and its worker, restarted on demand after a death."""
+
+    def __init__(self, tree: Path, chapters: list[str], config: SandboxConfig) -> None:
+        config.base_dir.mkdir(parents=True, exist_ok=True, mode=0o711)
+        self.folder = Path(tempfile.mkdtemp(prefix="sbx-", dir=config.base_dir))
+        self.config = config
+        populate(self.folder, tree, chapters)
+        self.proc: Optional[subprocess.Popen] = None
+        self.isolation = "not started"
+        self._fds: tuple[int, int] = (-1, -1)
+
+    def _spawn_config(self, fds: list[int]) -> dict:
+        lim = self.config.limits
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.folder), "TMPDIR": str(self.folder / "tmp"),
+               "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(self.folder / "tmp"), "KIT_OFFLINE": "1",
+               "HF_HUB_OFFLINE": "1", "TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", str(REPO_ROOT / ".cache" / "tiktoken"))}
+        env.update({k: os.environ[k] for k in PASS_ENV + ("KIT_CACHE_DIR", "KIT_DATASETS_DIR") if k in os.environ})
+        base = self.config.base_dir.resolve()
+        return {
+            "sandbox": str(self.folder),
+            "python": sys.executable,
+            "fds": fds,
+            "env": env,
+            "hide": [[h, None] for h in self.config.hide] + [[str(base), str(self.folder)]],
+            "needed": [sys.prefix, sys.base_prefix, os.path.realpath(sys.executable), str(self.folder)],
+            "uid": 61000 + self.config.slot,
+            "gid": 61000 + self.config.slot,
+            "namespaces": self.config.namespaces,
+            "limits": {"data": lim.memory_mb << 20, "cpu": lim.cpu_seconds, "nproc": lim.processes,
+                       "fsize": lim.file_mb << 20, "nofile": lim.open_files, "core": 0},
+        }
+
+    def start(self) -> None:
+        """Launch the worker and read the isolation it got."""
+        req_r, req_w = os.pipe()
+        ans_r, ans_w = os.pipe()
+        st_r, st_w = os.pipe()
+        cfg = self._spawn_config([req_r, ans_w, st_w])
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(HERE / "launcher.py"), json.dumps(cfg)],
+            pass_fds=(req_r, ans_w, st_w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, close_fds=True,
+        )
+        for fd in (req_r, ans_w, st_w):
+            os.close(fd)
+        self._fds = (req_w, ans_r)
+        status = b""
+        ready, _, _ = select.select([st_r], [], [], 30)
+        if ready:
+            status = os.read(st_r, 4096)
+        os.close(st_r)
+        try:
+            self.isolation = json.loads(status.decode() or "{}").get("isolation", "unknown")
+        except ValueError:
+            self.isolation = "unknown"
+
+    def kill(self) -> Optional[int]:
+        """Kill the worker's whole process group; returns the launcher's exit code."""
+        if self.proc is None:
+            return None
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        code = self.proc.wait()
+        for fd in self._fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.proc = None
+        return code
+
+    def _death(self, timed_out: bool, timeout: float) -> WorkerDied:
+        code = self.kill()
+        if timed_out:
+            return WorkerDied(f"timeout: no answer within {timeout:g} s")
+        if code is not None and code > 128:
+            sig = code - 128
+            if sig == signal.SIGKILL:
+                return WorkerDied("killed (out of memory or too many processes?)")
+            if sig == signal.SIGXCPU:
+                return WorkerDied("CPU time limit exceeded")
+            return WorkerDied(f"crashed (signal {sig})")
+        return WorkerDied(f"exited (code {code})")
+
+    def _read(self, n: int, deadline: float, timeout: float) -> bytes:
+        chunks = []
+        while n:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self._fds[1]], [], [], max(0.0, left))
+            if not ready:
+                raise self._death(True, timeout)
+            chunk = os.read(self._fds[1], min(n, 1 << 20))
+            if not chunk:
+                raise self._death(False, timeout)
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def call(self, request: bytes, timeout: float) -> bytes:
+        """Send one request and wait for its answer (starting the worker if needed)."""
+        if self.proc is None:
+            self.start()
+        deadline = time.monotonic() + timeout
+        try:
+            os.write(self._fds[0], struct.pack(">Q", len(request)) + request)
+        except (BrokenPipeError, OSError):
+            raise self._death(False, timeout) from None
+        (size,) = struct.unpack(">Q", self._read(8, deadline, timeout))
+        if size > 1 << 30:
+            self.kill()
+            raise WorkerDied("answer too large")
+        return self._read(size, deadline, timeout)
+
+    def close(self) -> None:
+        """Stop the worker and remove the folder."""
+        self.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class SandboxRunner:
+    """A :class:`~grader.harness.probes.ProbeRunner` that sends every probe into the sandbox."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.started = time.monotonic()
+
+    def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
+        limits = self.sandbox.config.limits
+        left = limits.submission_seconds - (time.monotonic() - self.started)
+        if left <= 0:
+            raise ProbeError("Timeout", "the submission's time budget is used up")
+        module, function = probe_id(probe).split(":")
+        request = codec.encode({"module": module, "function": function, "args": list(args), "kwargs": kwargs})
+        try:
+            answer = codec.decode(self.sandbox.call(request, min(left, timeout or limits.probe_seconds)))
+        except WorkerDied as exc:
+            raise ProbeError("WorkerDied", str(exc)) from None
+        except codec.CodecError as exc:
+            raise ProbeError("BadAnswer", f"unreadable answer from the sandbox: {exc}") from None
+        if not isinstance(answer, dict) or len(answer) != 1 or not ({"ok", "error"} & answer.keys()):
+            raise ProbeError("BadAnswer", "malformed answer from the sandbox")
+        if "error" in answer:
+            err = answer["error"] if isinstance(answer["error"], dict) else {}
+            raise ProbeError(str(err.get("type", "Error")), str(err.get("message", "")), str(err.get("file", "")),
+                             int(err.get("line", 0) or 0), bool(err.get("todo", False)))
+        return answer["ok"]

@@ -1,0 +1,184 @@
+"""Start one sandboxed worker. Run as ``python -I -S launcher.py CONFIG_JSON`` by the trusted parent.
+
+Linux with namespaces (root, or unprivileged user namespaces): new user (when not root), mount,
+network, PID and IPC namespaces; every mount read-only except the sandbox folder (TMPDIR points
+into it); the kit's secrets (reference, hidden tests, gradebook, other submissions) covered by empty
+tmpfs; a fresh /proc; as root, an unprivileged uid/gid. Everywhere: its own session, rlimits
+(memory, CPU, processes, file size, open files), a scrubbed environment. Then ``exec`` the worker.
+The status line written to fd 5 says which isolation was applied.
+"""
+import ctypes
+import fcntl
+import json
+import os
+import resource
+import sys
+
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC = 0x20000, 0x10000000, 0x20000000, 0x40000000, 0x08000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+MNT_DETACH = 2
+STATUS_FD = 5
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result, what):
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def mount(source, target, fstype, flags, data=None):
+    enc = lambda s: s.encode() if s is not None else None  # noqa: E731
+    _check(libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
+
+
+def umount(target):
+    _check(libc.umount2(target.encode(), MNT_DETACH), f"umount {target}")
+
+
+def _write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def _mount_points():
+    with open("/proc/self/mountinfo") as f:
+        points = [line.split()[4] for line in f]
+    return sorted(set(points), key=len)
+
+
+def _others_can_traverse(path):
+    return bool(os.stat(path).st_mode & 0o001)
+
+
+def unreachable_ancestors(needed):
+    """``(ancestor, child)`` for paths an unprivileged uid cannot reach: hide the ancestor, keep the child."""
+    plans = set()
+    for path in needed:
+        parts = os.path.abspath(path).split("/")[1:]
+        for i in range(1, len(parts)):
+            ancestor = "/" + "/".join(parts[:i])
+            if not _others_can_traverse(ancestor):
+                plans.add((ancestor, ancestor + "/" + parts[i]))
+                break
+    return sorted(plans)
+
+
+def hide(entries):
+    """Cover each path with an empty tmpfs; a ``keep`` path inside it is bound back (via a staging tmpfs)."""
+    stage = next(p for p in ("/mnt", "/media", "/srv", "/opt", "/home") if os.path.isdir(p))
+    mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=1m")
+    for n, (path, keep) in enumerate(entries):
+        if not os.path.isdir(path):
+            continue
+        holder = os.path.join(stage, str(n))
+        if keep:
+            os.mkdir(holder)
+            mount(keep, holder, None, MS_BIND | MS_REC)
+        mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k" if keep else "mode=000,size=4k")
+        if keep:
+            os.makedirs(keep)
+            mount(holder, keep, None, MS_BIND | MS_REC)
+    umount(stage)
+
+
+def isolate_filesystem(cfg, as_root):
+    """Inside the new mount namespace: secrets hidden, everything read-only but the sandbox, fresh /proc."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    sandbox = cfg["sandbox"]
+    mount(sandbox, sandbox, None, MS_BIND | MS_REC)
+    entries = [(path, keep) for path, keep in cfg["hide"]]
+    if as_root:
+        entries = unreachable_ancestors(cfg["needed"]) + entries
+    hide(entries)
+    for point in reversed(_mount_points()):
+        if point == sandbox or point.split("/")[1] in ("proc", "sys", "dev"):
+            continue
+        try:
+            mount(None, point, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        except OSError:
+            pass
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def enter_namespaces(as_root):
+    """New namespaces; only the child that becomes PID 1 returns (the launcher waits for it and exits)."""
+    uid, gid = os.getuid(), os.getgid()
+    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | (0 if as_root else CLONE_NEWUSER)
+    _check(libc.unshare(flags), "unshare")
+    if not as_root:
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", f"{uid} {uid} 1")
+        _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    pid = os.fork()
+    if pid:
+        wait_and_exit(pid)
+    return True
+
+
+def wait_and_exit(pid):
+    """The launcher outside the new PID namespace: wait for PID 1 there, exit with its status."""
+    code = 1
+    try:
+        for fd in (3, 4, STATUS_FD):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+    finally:
+        os._exit(128 - code if code < 0 else code & 0xFF)
+
+
+def set_limits(limits):
+    """rlimits: memory (address space for data), CPU seconds, processes, file size, open files, no core."""
+    table = {"data": resource.RLIMIT_DATA, "cpu": resource.RLIMIT_CPU, "nproc": resource.RLIMIT_NPROC,
+             "fsize": resource.RLIMIT_FSIZE, "nofile": resource.RLIMIT_NOFILE, "core": resource.RLIMIT_CORE}
+    for name, value in limits.items():
+        resource.setrlimit(table[name], (value, value))
+
+
+def place_fds(fds):
+    """Move the parent's pipe ends to fds 3 (requests), 4 (answers) and 5 (status)."""
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in fds]
+    for fd in fds:
+        os.close(fd)
+    for target, fd in zip((3, 4, STATUS_FD), high):
+        os.dup2(fd, target)
+        os.close(fd)
+
+
+def main():
+    cfg = json.loads(sys.argv[1])
+    place_fds(cfg["fds"])
+    os.setsid()
+    mode = "basic"
+    as_root = os.geteuid() == 0
+    if cfg.get("namespaces", True):
+        try:
+            enter_namespaces(as_root)
+            isolate_filesystem(cfg, as_root)
+            mode = "namespaces"
+        except OSError as exc:
+            if cfg.get("require_namespaces"):
+                raise
+            mode = f"basic ({exc.strerror if hasattr(exc, 'strerror') else exc})"
+    if as_root:
+        os.chown(cfg["sandbox"], cfg["uid"], cfg["gid"])
+        os.setgroups([])
+        os.setgid(cfg["gid"])
+        os.setuid(cfg["uid"])
+    set_limits(cfg["limits"])
+    os.chdir(cfg["sandbox"])
+    try:
+        os.write(STATUS_FD, (json.dumps({"isolation": mode, "uid": os.getuid()}) + "\n").encode())
+        os.close(STATUS_FD)
+    except OSError:
+        pass
+    os.execve(cfg["python"], [cfg["python"], "-I", "-B", os.path.join(cfg["sandbox"], "_kit_worker.py")], cfg["env"])
+
+
+if __name__ == "__main__":
+    main()
