@@ -55,6 +55,12 @@ def cmd_grade(args: argparse.Namespace, extra: list[str]) -> int:
     return grade(args)
 
 
+def cmd_demo(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.commands.demo import demo
+
+    return demo(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m grader", description="AI course kit: test, grade, release, quiz.")
     parser.add_argument("--version", action="version", version=__version__)
@@ -99,13 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_quiz)
 
     p = sub.add_parser("grade", help="grade a folder of submissions (sandboxed, hidden tests)")
-    try:
-        from grader.commands.grade import add_arguments as grade_arguments
+    from grader.commands.grade import add_arguments as grade_arguments
 
-        grade_arguments(p)
-    except ImportError:
-        p.add_argument("submissions")
+    grade_arguments(p)
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("demo", help="build a sample class under examples/ and grade it")
+    from grader.commands.demo import add_arguments as demo_arguments
+
+    demo_arguments(p)
+    p.set_defaults(func=cmd_demo)
     return parser
 
 

@@ -24,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--similarity", type=float, default=0.5, help="similarity threshold for the report (0..1)")
     parser.add_argument("--no-namespaces", action="store_true", help="basic isolation only (rlimits, own session)")
     parser.add_argument("--lang", choices=i18n.LANGS, default=None, help="language of feedback")
+    parser.add_argument("--skip-slow", action="store_true", help="leave out slow tests (quick checks of the grader only)")
 
 
 def gradebook_table(students: list[dict], results: list[dict]) -> Table:
@@ -50,7 +51,7 @@ def grade(args: argparse.Namespace) -> int:
     limits = Limits(memory_mb=args.memory_mb, probe_seconds=args.probe_seconds, submission_seconds=args.submission_seconds)
     out = Path(args.out).resolve()
     opts = Options(Path(args.submissions).resolve(), out, args.chapter, max(1, args.jobs), limits, args.similarity,
-                   not args.no_namespaces)
+                   not args.no_namespaces, args.skip_slow)
     summary = run_batch(opts, console)
     console.print(gradebook_table(summary["students"], summary["results"]))
     console.print(f"graded {summary['graded']} submission(s) with grader {summary['version']}")

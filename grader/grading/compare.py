@@ -70,6 +70,7 @@ def run_job(job: dict) -> dict:
         plugin = GradingSession(SandboxRunner(sandbox), DiskCachedReference(Path(job["refcache"])))
         args = test_paths(job["chapters"]) + ["-c", str(REPO_ROOT / "pyproject.toml"), "-q", "-p", "no:cacheprovider",
                                               "--no-task-table", "--report-json", str(report), "-o", "console_output_style=classic"]
+        args += ["-m", "not slow"] if job.get("skip_slow") else []
         with open(os.devnull, "w") as null:
             saved = sys.stdout
             sys.stdout = null

@@ -73,10 +73,10 @@ def extract_zip(archive: Path, dest: Path) -> None:
             raise Ungradable(f"too many files ({len(infos)} > {MAX_FILES})")
         for info in infos:
             rel = _safe_relative(info.filename)
-            mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode):
+            kind = stat.S_IFMT(info.external_attr >> 16)
+            if kind == stat.S_IFLNK:
                 raise Ungradable(f"link in archive: {info.filename!r}")
-            if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
                 raise Ungradable(f"special file in archive: {info.filename!r}")
             target = dest.joinpath(*rel.parts) if rel.parts else dest
             if info.is_dir():

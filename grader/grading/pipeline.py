@@ -39,6 +39,7 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     similarity_threshold: float = 0.5
     namespaces: bool = True
+    skip_slow: bool = False
 
 
 def sandbox_base() -> Path:
@@ -67,7 +68,7 @@ class _Collector:
             self.names.setdefault(chapter, []).append(name)
 
 
-def inventory(chapters: list[str]) -> dict[str, list[str]]:
+def inventory(chapters: list[str], skip_slow: bool = False) -> dict[str, list[str]]:
     """Every test name per chapter (so absent chapters still list their tests)."""
     collector = _Collector()
     paths = [str(r / c) for c in chapters for r in (TESTS_PUBLIC, TESTS_HIDDEN) if (r / c).is_dir()]
@@ -75,7 +76,7 @@ def inventory(chapters: list[str]) -> dict[str, list[str]]:
         saved, sys.stdout = sys.stdout, null
         try:
             pytest.main(paths + ["-c", str(REPO_ROOT / "pyproject.toml"), "--collect-only", "-q", "-p", "no:cacheprovider",
-                                 "--target", "solutions"], plugins=[collector])
+                                 "--target", "solutions"] + (["-m", "not slow"] if skip_slow else []), plugins=[collector])
         finally:
             sys.stdout = saved
     return collector.names
@@ -118,6 +119,7 @@ def compare_in_child(sub: Submission, chapters: list[str], opts: Options, slot: 
         "sandbox_base": str(sandbox_base()), "refcache": str(opts.out / "refcache"),
         "hide": default_hidden([opts.out, opts.submissions]), "limits": asdict(opts.limits),
         "report": str(work / "outcomes.json"), "result": str(work / "result.json"), "namespaces": opts.namespaces,
+        "skip_slow": opts.skip_slow,
     }
     job_path = work / "job.json"
     job_path.write_text(json.dumps(job), encoding="utf-8")
@@ -146,9 +148,9 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     opts.out.mkdir(parents=True, exist_ok=True)
     os.chmod(opts.out, 0o700)
     chapters = opts.chapters or list_chapters(TESTS_PUBLIC)
-    version = kit_version()
+    version = kit_version() + ("-quick" if opts.skip_slow else "")
     book = Gradebook(opts.out / "gradebook.sqlite")
-    names = inventory(chapters)
+    names = inventory(chapters, opts.skip_slow)
     subs = [stage(student, path, opts.out / "work") for student, path in entries(opts.submissions)]
     book.forget_missing({s.student for s in subs})
     todo = [s for s in subs if not book.is_current(s.student, s.content_hash, version)]

@@ -85,9 +85,9 @@ def test_identity(item: pytest.Item) -> tuple[str, str, str]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report = yield
-    if report.when == "call" or (report.when == "setup" and not report.passed):
+    chapter, kind, name = test_identity(item)
+    if chapter != "other" and (report.when == "call" or (report.when == "setup" and not report.passed)):
         config = item.config
-        chapter, kind, name = test_identity(item)
         tasks = [str(a) for m in item.iter_markers("task") for a in m.args]
         exc = call.excinfo.value if call.excinfo is not None else None
         if report.skipped:
