@@ -11,6 +11,8 @@ OUT     ?= grading-out
 JOBS    ?= 2
 
 export TIKTOKEN_CACHE_DIR := $(CURDIR)/.cache/tiktoken
+export KIT_CACHE_DIR ?= $(CURDIR)/.cache/kitdata
+export KIT_OFFLINE ?= 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg

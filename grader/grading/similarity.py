@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,18 @@ def _owner(path: str, trees: dict[str, Path]) -> tuple[str, str]:
     return "?", path
 
 
+def _own_files(tree: Path, chapter: str, dest: Path) -> Path:
+    """Copy of the student's chapter without files identical to the skeleton's (given code)."""
+    for path in sorted((tree / chapter).rglob("*.py")):
+        rel = path.relative_to(tree / chapter)
+        given = ASSIGNMENTS / chapter / rel
+        if given.is_file() and given.read_bytes() == path.read_bytes():
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest / rel)
+    return dest
+
+
 def find_pairs(trees: dict[str, Path], chapters: list[str], out: Path, threshold: float = 0.5) -> list[Pair]:
     """Pairs of different students' files above ``threshold``, with copydetect's HTML per chapter."""
     from copydetect import CopyDetector
@@ -37,11 +50,14 @@ def find_pairs(trees: dict[str, Path], chapters: list[str], out: Path, threshold
     out.mkdir(parents=True, exist_ok=True)
     pairs: list[Pair] = []
     for chapter in chapters:
-        dirs = {s: t for s, t in trees.items() if (t / chapter).is_dir()}
+        source = out / "src" / chapter
+        shutil.rmtree(source, ignore_errors=True)
+        dirs = {s: _own_files(t, chapter, source / s) for s, t in trees.items() if (t / chapter).is_dir()}
+        dirs = {s: d for s, d in dirs.items() if d.is_dir()}
         if len(dirs) < 2:
             continue
         html = out / f"{chapter}.html"
-        detector = CopyDetector(test_dirs=[str(t / chapter) for t in dirs.values()],
+        detector = CopyDetector(test_dirs=[str(d) for d in dirs.values()],
                                 boilerplate_dirs=[str(ASSIGNMENTS / chapter)] if (ASSIGNMENTS / chapter).is_dir() else [],
                                 extensions=["py"], display_t=threshold, autoopen=False, silent=True, out_file=str(html))
         detector.run()

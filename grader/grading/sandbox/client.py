@@ -112,7 +112,9 @@ class Sandbox:
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(self.folder / "tmp"), "KIT_OFFLINE": "1",
                "HF_HUB_OFFLINE": "1", "TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", str(REPO_ROOT / ".cache" / "tiktoken"))}
-        env.update({k: os.environ[k] for k in PASS_ENV + ("KIT_CACHE_DIR", "KIT_DATASETS_DIR") if k in os.environ})
+        env["KIT_CACHE_DIR"] = os.environ.get("KIT_CACHE_DIR", str(REPO_ROOT / ".cache" / "kitdata"))
+        env["KIT_DATASETS_DIR"] = os.environ.get("KIT_DATASETS_DIR", str(REPO_ROOT / "datasets"))
+        env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
         base = self.config.base_dir.resolve()
         return {
             "sandbox": str(self.folder),

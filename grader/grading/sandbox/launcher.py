@@ -170,6 +170,9 @@ def main():
         os.setgroups([])
         os.setgid(cfg["gid"])
         os.setuid(cfg["uid"])
+    env = dict(cfg["env"])
+    if mode != "namespaces":
+        env["KIT_REFUSE_SOCKETS"] = "1"  # no network namespace: the worker refuses sockets itself
     set_limits(cfg["limits"])
     os.chdir(cfg["sandbox"])
     try:
@@ -177,7 +180,7 @@ def main():
         os.close(STATUS_FD)
     except OSError:
         pass
-    os.execve(cfg["python"], [cfg["python"], "-I", "-B", os.path.join(cfg["sandbox"], "_kit_worker.py")], cfg["env"])
+    os.execve(cfg["python"], [cfg["python"], "-I", "-B", os.path.join(cfg["sandbox"], "_kit_worker.py")], env)
 
 
 if __name__ == "__main__":

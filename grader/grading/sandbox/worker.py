@@ -55,7 +55,18 @@ def describe(exc, root):
     }
 
 
+NETWORK_EVENTS = {"socket.connect", "socket.bind", "socket.getaddrinfo", "socket.sendto", "socket.sendmsg"}
+
+
+def refuse_sockets(event, args):
+    """Audit hook for the basic sandbox (no network namespace): no connection, no name lookup."""
+    if event in NETWORK_EVENTS:
+        raise PermissionError(f"network access is not allowed while grading ({event})")
+
+
 def main():
+    if os.environ.get("KIT_REFUSE_SOCKETS") == "1":
+        sys.addaudithook(refuse_sockets)
     root = os.getcwd()
     sys.path.insert(0, root)
     import _kit_codec as codec
