@@ -115,14 +115,14 @@ class Sandbox:
         env["KIT_CACHE_DIR"] = os.environ.get("KIT_CACHE_DIR", str(REPO_ROOT / ".cache" / "kitdata"))
         env["KIT_DATASETS_DIR"] = os.environ.get("KIT_DATASETS_DIR", str(REPO_ROOT / "datasets"))
         env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
-        base = self.config.base_dir.resolve()
         return {
             "sandbox": str(self.folder),
             "python": sys.executable,
             "fds": fds,
             "env": env,
-            "hide": [[h, None] for h in self.config.hide] + [[str(base), str(self.folder)]],
-            "needed": [sys.prefix, sys.base_prefix, os.path.realpath(sys.executable), str(self.folder)],
+            "hide": list(self.config.hide),
+            "keep": [str(self.folder), sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)),
+                     env["KIT_DATASETS_DIR"], env["KIT_CACHE_DIR"], env["TIKTOKEN_CACHE_DIR"]],
             "uid": 61000 + self.config.slot,
             "gid": 61000 + self.config.slot,
             "namespaces": self.config.namespaces,

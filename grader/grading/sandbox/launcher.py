@@ -1,9 +1,11 @@
 """Start one sandboxed worker. Run as ``python -I -S launcher.py CONFIG_JSON`` by the trusted parent.
 
 Linux with namespaces (root, or unprivileged user namespaces): new user (when not root), mount,
-network, PID and IPC namespaces; every mount read-only except the sandbox folder (TMPDIR points
-into it); the kit's secrets (reference, hidden tests, gradebook, other submissions) covered by empty
-tmpfs; a fresh /proc; as root, an unprivileged uid/gid. Everywhere: its own session, rlimits
+network, PID and IPC namespaces; every top-level folder that is not the system's (/home, /root,
+/tmp, /work, ...) covered by an empty tmpfs except the paths the worker needs (interpreter, venv,
+its own sandbox folder, datasets, caches), and the kit's secrets covered inside those too; every
+mount read-only except the sandbox folder (TMPDIR points into it); a fresh /proc; as root, an
+unprivileged uid/gid. Everywhere: its own session, rlimits
 (memory, CPU, processes, file size, open files), a scrubbed environment. Then ``exec`` the worker.
 The status line written to fd 5 says which isolation was applied.
 """
@@ -48,50 +50,48 @@ def _mount_points():
     return sorted(set(points), key=len)
 
 
-def _others_can_traverse(path):
-    return bool(os.stat(path).st_mode & 0o001)
+SYSTEM_DIRS = {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "run", "sbin", "sys", "usr", "var"}
+STAGES = ("/run", "/dev/shm", "/var/cache")
 
 
-def unreachable_ancestors(needed):
-    """``(ancestor, child)`` for paths an unprivileged uid cannot reach: hide the ancestor, keep the child."""
-    plans = set()
-    for path in needed:
-        parts = os.path.abspath(path).split("/")[1:]
-        for i in range(1, len(parts)):
-            ancestor = "/" + "/".join(parts[:i])
-            if not _others_can_traverse(ancestor):
-                plans.add((ancestor, ancestor + "/" + parts[i]))
-                break
-    return sorted(plans)
+def plan_hides(cfg):
+    """``(path, keeps)``: every top-level folder that is not the system's, and ``/var/tmp``, covered
+    except the paths the worker needs (interpreter, venv, sandbox, datasets, caches); then the
+    explicit secrets (they matter where a kept path contains them)."""
+    keeps = sorted({os.path.realpath(k) for k in cfg["keep"] if os.path.isdir(k)})
+    tops = ["/" + e for e in sorted(os.listdir("/")) if e not in SYSTEM_DIRS]
+    tops = [t for t in tops if os.path.isdir(t) and not os.path.islink(t)] + ["/var/tmp"]
+    plans = [(top, [k for k in keeps if k.startswith(top + "/")]) for top in tops if top not in keeps]
+    return plans + [(path, []) for path in cfg["hide"]]
 
 
-def hide(entries):
-    """Cover each path with an empty tmpfs; a ``keep`` path inside it is bound back (via a staging tmpfs)."""
-    stage = next(p for p in ("/mnt", "/media", "/srv", "/opt", "/home") if os.path.isdir(p))
+def hide(plans):
+    """Cover each path with an empty tmpfs and bind its kept paths back (through a staging tmpfs)."""
+    stage = next(p for p in STAGES if os.path.isdir(p))
     mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=1m")
-    for n, (path, keep) in enumerate(entries):
-        if not os.path.isdir(path):
+    for n, (path, keeps) in enumerate(plans):
+        if not os.path.isdir(path) or os.path.islink(path):
             continue
-        holder = os.path.join(stage, str(n))
-        if keep:
+        holders = []
+        for m, keep in enumerate(keeps):
+            holder = os.path.join(stage, f"{n}-{m}")
             os.mkdir(holder)
             mount(keep, holder, None, MS_BIND | MS_REC)
-        mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k" if keep else "mode=000,size=4k")
-        if keep:
-            os.makedirs(keep)
+            holders.append((holder, keep))
+        mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k" if keeps else "mode=000,size=4k")
+        for holder, keep in holders:
+            os.makedirs(keep, exist_ok=True)
             mount(holder, keep, None, MS_BIND | MS_REC)
     umount(stage)
 
 
-def isolate_filesystem(cfg, as_root):
-    """Inside the new mount namespace: secrets hidden, everything read-only but the sandbox, fresh /proc."""
+def isolate_filesystem(cfg):
+    """Inside the new mount namespace: only what the worker needs is visible, all of it read-only but
+    the sandbox folder; a fresh /proc."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     sandbox = cfg["sandbox"]
     mount(sandbox, sandbox, None, MS_BIND | MS_REC)
-    entries = [(path, keep) for path, keep in cfg["hide"]]
-    if as_root:
-        entries = unreachable_ancestors(cfg["needed"]) + entries
-    hide(entries)
+    hide(plan_hides(cfg))
     for point in reversed(_mount_points()):
         if point == sandbox or point.split("/")[1] in ("proc", "sys", "dev"):
             continue
@@ -159,7 +159,7 @@ def main():
     if cfg.get("namespaces", True):
         try:
             enter_namespaces(as_root)
-            isolate_filesystem(cfg, as_root)
+            isolate_filesystem(cfg)
             mode = "namespaces"
         except OSError as exc:
             if cfg.get("require_namespaces"):
