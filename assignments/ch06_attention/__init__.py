@@ -1,0 +1,1 @@
+"""Chapter 6 — attention, from the simplest form to multi-head causal attention (book ch. 3)."""

@@ -1,0 +1,78 @@
+"""Public tests for ch05_tokens: the book's examples (ch. 2), on the kit's own text."""
+import pytest
+import torch
+
+from grader.harness import check
+
+from . import probes as P
+from .texts import document
+
+SPECIALS = ["<|endoftext|>", "<|unk|>"]
+
+
+def small_vocab(words):
+    return {w: i for i, w in enumerate(sorted(set(words)) + SPECIALS)}
+
+
+@pytest.mark.task("5.1")
+def test_tokenize_book_example(run):
+    got = run(P.tokenize_many, ["Hello, world. Is this-- a test?"])
+    check.equal(got, [["Hello", ",", "world", ".", "Is", "this", "--", "a", "test", "?"]], what="tokenize")
+
+
+@pytest.mark.task("5.2")
+def test_build_vocab_small(run):
+    got = run(P.vocab_of, ["the", "cat", "sat", "on", "the", "mat", "."])
+    want = {".": 0, "cat": 1, "mat": 2, "on": 3, "sat": 4, "the": 5, "<|endoftext|>": 6, "<|unk|>": 7}
+    check.equal(got, want, what="build_vocab")
+
+
+@pytest.mark.task("5.3")
+def test_simple_tokenizer_v1_roundtrip(run, ref):
+    story = document(0)
+    vocab = small_vocab(ref(P.tokenize_many, [story])[0])
+    sentence = '"Nobody reads those books," said the inspector.'
+    got = run(P.encode_v1, vocab, [sentence, "Hello, do you like tea?"])
+    want_ids = [vocab[t] for t in ['"', "Nobody", "reads", "those", "books", ",", '"', "said", "the", "inspector", "."]]
+    check.equal(got[0], {"ids": want_ids}, what="SimpleTokenizerV1.encode")
+    check.equal(got[1], {"raised": "KeyError"}, what="SimpleTokenizerV1.encode (unknown word 'Hello')")
+    decoded = run(P.decode_v1, vocab, [want_ids])
+    check.equal(decoded, ['" Nobody reads those books," said the inspector.'], what="SimpleTokenizerV1.decode")
+
+
+@pytest.mark.task("5.4")
+def test_simple_tokenizer_v2_unknown_words(run):
+    vocab = small_vocab(["do", "you", "like", "tea", "?", ",", ".", "In", "the", "sunlit", "terraces", "of"])
+    text = "Hello, do you like tea? <|endoftext|> In the sunlit terraces of the palace."
+    got = run(P.encode_v2, vocab, [text])
+    want = [vocab[t] for t in ["<|unk|>", ",", "do", "you", "like", "tea", "?", "<|endoftext|>", "In", "the",
+                               "sunlit", "terraces", "of", "the", "<|unk|>", "."]]
+    check.equal(got, [{"ids": want}], what="SimpleTokenizerV2.encode")
+    check.equal(run(P.decode_v2, vocab, [want]),
+                ["<|unk|>, do you like tea? <|endoftext|> In the sunlit terraces of the <|unk|>."],
+                what="SimpleTokenizerV2.decode")
+
+
+@pytest.mark.task("5.5")
+def test_dataset_windows_book_settings(run, ref):
+    text = document(2)[:600]
+    got = run(P.dataset_windows, text, "gpt2", 4, 1)
+    check.equal(got, ref(P.dataset_windows, text, "gpt2", 4, 1), what="GPTDatasetV1(max_length=4, stride=1)")
+
+
+@pytest.mark.task("5.6")
+def test_dataloader_first_batches(run, ref):
+    text = document(0)[:2000]
+    got = run(P.dataloader_batches, text, 8, 4, 4)
+    check.that(len(got) > 0 and tuple(got[0]["inputs"].shape) == (8, 4),
+               {"zh": "batch_size=8, max_length=4 时每个批次应为 (8, 4)", "en": "with batch_size=8, max_length=4 every batch must be (8, 4)"})
+    want = ref(P.dataloader_batches, text, 8, 4, 4)
+    check.equal(got[:2], want[:2], what="create_dataloader_v1 (first two batches, shuffle=False)")
+
+
+@pytest.mark.task("5.7")
+def test_gpt_embedding_shapes_and_values(run, ref):
+    ids = torch.tensor([[40, 367, 2885, 1464], [1807, 3619, 402, 271]])
+    got = run(P.embedding_forward, 5000, 8, 16, 123, ids)
+    check.equal(tuple(got.shape), (2, 4, 16), what="GPTEmbedding output shape")
+    check.close(got, ref(P.embedding_forward, 5000, 8, 16, 123, ids), atol=1e-6, rtol=0, what="GPTEmbedding (seed 123)")

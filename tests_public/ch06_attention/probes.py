@@ -1,0 +1,191 @@
+"""Probes for ch06_attention: call the implementation, return plain data. No expected values here.
+
+State dicts travel as plain dicts of tensors; ``_load`` puts them into the student's module (the
+``mask`` buffers are rebuilt by the module itself, so a float or a bool mask both work).
+"""
+from __future__ import annotations
+
+
+def _params(module):
+    return {name: p.detach().clone() for name, p in module.named_parameters()}
+
+
+def _load(module, state_dict):
+    """Load ``state_dict`` (without mask buffers) into ``module``; any other missing/extra key raises."""
+    weights = {k: v for k, v in state_dict.items() if k.split(".")[-1] != "mask"}
+    result = module.load_state_dict(weights, strict=False)
+    missing = [k for k in result.missing_keys if k.split(".")[-1] != "mask"]
+    if missing or result.unexpected_keys:
+        raise KeyError(f"state_dict mismatch: missing {missing}, unexpected {list(result.unexpected_keys)}")
+    return module
+
+
+def _run(module, xs, train, seed):
+    import torch
+
+    module.train(bool(train))
+    outs = []
+    for x in xs:
+        if seed is not None:
+            torch.manual_seed(seed)
+        if train:
+            outs.append(module(x).detach().clone())
+        else:
+            with torch.no_grad():
+                outs.append(module(x).detach().clone())
+    return outs
+
+
+def softmax_naive_many(xs):
+    from ch06_attention.attention import softmax_naive
+
+    return [softmax_naive(x).detach().clone() for x in xs]
+
+
+def simple_attention_many(inputs_list):
+    from ch06_attention.attention import simple_attention
+
+    return [simple_attention(x).detach().clone() for x in inputs_list]
+
+
+def sa_v1_params(d_in, d_out, seed):
+    import torch
+
+    from ch06_attention.attention import SelfAttention_v1
+
+    torch.manual_seed(seed)
+    return _params(SelfAttention_v1(d_in, d_out))
+
+
+def sa_v1_seeded_forward(d_in, d_out, seed, x):
+    import torch
+
+    from ch06_attention.attention import SelfAttention_v1
+
+    torch.manual_seed(seed)
+    module = SelfAttention_v1(d_in, d_out)
+    with torch.no_grad():
+        return module(x).detach().clone()
+
+
+def sa_v1_forward(d_in, d_out, state_dict, xs):
+    from ch06_attention.attention import SelfAttention_v1
+
+    return _run(_load(SelfAttention_v1(d_in, d_out), state_dict), xs, False, None)
+
+
+def sa_v2_params(d_in, d_out, qkv_bias, seed):
+    import torch
+
+    from ch06_attention.attention import SelfAttention_v2
+
+    torch.manual_seed(seed)
+    return _params(SelfAttention_v2(d_in, d_out, qkv_bias=qkv_bias))
+
+
+def sa_v2_seeded_forward(d_in, d_out, seed, x):
+    import torch
+
+    from ch06_attention.attention import SelfAttention_v2
+
+    torch.manual_seed(seed)
+    module = SelfAttention_v2(d_in, d_out)
+    with torch.no_grad():
+        return module(x).detach().clone()
+
+
+def sa_v2_forward(d_in, d_out, qkv_bias, state_dict, xs):
+    from ch06_attention.attention import SelfAttention_v2
+
+    return _run(_load(SelfAttention_v2(d_in, d_out, qkv_bias=qkv_bias), state_dict), xs, False, None)
+
+
+def causal_params(d_in, d_out, context_length, dropout, qkv_bias, seed):
+    import torch
+
+    from ch06_attention.attention import CausalAttention
+
+    torch.manual_seed(seed)
+    return _params(CausalAttention(d_in, d_out, context_length, dropout, qkv_bias=qkv_bias))
+
+
+def causal_seeded_forward(d_in, d_out, context_length, dropout, seed, x):
+    import torch
+
+    from ch06_attention.attention import CausalAttention
+
+    torch.manual_seed(seed)
+    module = CausalAttention(d_in, d_out, context_length, dropout)
+    return _run(module, [x], False, None)[0]
+
+
+def causal_forward(d_in, d_out, context_length, dropout, qkv_bias, state_dict, xs, train=False, seed=None):
+    from ch06_attention.attention import CausalAttention
+
+    module = CausalAttention(d_in, d_out, context_length, dropout, qkv_bias=qkv_bias)
+    return _run(_load(module, state_dict), xs, train, seed)
+
+
+def wrapper_params(d_in, d_out, context_length, dropout, num_heads, qkv_bias, seed):
+    import torch
+
+    from ch06_attention.attention import MultiHeadAttentionWrapper
+
+    torch.manual_seed(seed)
+    module = MultiHeadAttentionWrapper(d_in, d_out, context_length, dropout, num_heads, qkv_bias=qkv_bias)
+    return {"params": _params(module), "heads": [type(h).__name__ for h in module.heads],
+            "heads_type": type(module.heads).__name__}
+
+
+def wrapper_seeded_forward(d_in, d_out, context_length, num_heads, seed, x):
+    import torch
+
+    from ch06_attention.attention import MultiHeadAttentionWrapper
+
+    torch.manual_seed(seed)
+    module = MultiHeadAttentionWrapper(d_in, d_out, context_length, 0.0, num_heads)
+    return _run(module, [x], False, None)[0]
+
+
+def wrapper_forward(d_in, d_out, context_length, dropout, num_heads, qkv_bias, state_dict, xs, train=False, seed=None):
+    from ch06_attention.attention import MultiHeadAttentionWrapper
+
+    module = MultiHeadAttentionWrapper(d_in, d_out, context_length, dropout, num_heads, qkv_bias=qkv_bias)
+    return _run(_load(module, state_dict), xs, train, seed)
+
+
+def mha_params(d_in, d_out, context_length, dropout, num_heads, qkv_bias, seed):
+    import torch
+
+    from ch06_attention.attention import MultiHeadAttention
+
+    torch.manual_seed(seed)
+    return _params(MultiHeadAttention(d_in, d_out, context_length, dropout, num_heads, qkv_bias=qkv_bias))
+
+
+def mha_seeded_forward(d_in, d_out, context_length, num_heads, seed, x):
+    import torch
+
+    from ch06_attention.attention import MultiHeadAttention
+
+    torch.manual_seed(seed)
+    module = MultiHeadAttention(d_in, d_out, context_length, 0.0, num_heads)
+    return _run(module, [x], False, None)[0]
+
+
+def mha_forward(d_in, d_out, context_length, dropout, num_heads, qkv_bias, state_dict, xs, train=False, seed=None):
+    from ch06_attention.attention import MultiHeadAttention
+
+    module = MultiHeadAttention(d_in, d_out, context_length, dropout, num_heads, qkv_bias=qkv_bias)
+    return _run(_load(module, state_dict), xs, train, seed)
+
+
+def mha_construct(d_in, d_out, context_length, dropout, num_heads):
+    """``{"raised": name}`` when the constructor raises ValueError/AssertionError, else ``{"raised": None}``."""
+    from ch06_attention.attention import MultiHeadAttention
+
+    try:
+        MultiHeadAttention(d_in, d_out, context_length, dropout, num_heads)
+    except (ValueError, AssertionError) as exc:
+        return {"raised": type(exc).__name__}
+    return {"raised": None}
