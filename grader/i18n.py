@@ -6,6 +6,7 @@ locale (``LC_ALL`` / ``LC_MESSAGES`` / ``LANG`` starting with ``zh`` means Chine
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Optional
 
 LANGS = ("zh", "en")
@@ -63,13 +64,15 @@ def set_lang(lang: Optional[str]) -> None:
     _lang = lang
 
 
-def default_lang() -> str:
-    """``GRADER_LANG``, else the locale's language when it is Chinese, else English."""
-    env = os.environ.get("GRADER_LANG")
+def default_lang(environ: Optional[Mapping[str, str]] = None) -> str:
+    """``GRADER_LANG``, else the locale (LC_ALL, LC_MESSAGES, LANG, as POSIX ranks them) when it is
+    Chinese, else English."""
+    environ = os.environ if environ is None else environ
+    env = environ.get("GRADER_LANG")
     if env in LANGS:
         return env
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
+        value = environ.get(var, "")
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"

@@ -1,8 +1,9 @@
 """Student-facing strings in Chinese and English, and the choice of language."""
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
+
+from grader.i18n import default_lang
 
 LANGS = ("zh", "en")
 
@@ -74,13 +75,8 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def detect_lang(environ: Mapping[str, str] | None = None) -> str:
-    """`zh` when the locale (LC_ALL, then LC_MESSAGES, then LANG, as POSIX ranks them) starts with zh."""
-    env = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    """The kit's default language (``GRADER_LANG``, else the locale)."""
+    return default_lang(environ)
 
 
 def t(key: str, lang: str, **values: object) -> str:

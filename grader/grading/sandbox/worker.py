@@ -31,7 +31,7 @@ def write_frame(fd, blob):
         data = data[os.write(fd, data):]
 
 
-def _todo(exc):
+def _todo(exc):  # as grader.harness.outcomes._is_todo; the worker imports nothing from the kit
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, NotImplementedError):
