@@ -37,6 +37,11 @@ def test_codec_roundtrip_keeps_types():
     assert codec.fingerprint(value) == codec.fingerprint(back)
 
 
+def test_codec_keeps_zero_dim_arrays():
+    back = codec.roundtrip({"a": np.array(1.5), "t": torch.tensor(2.0)})
+    assert back["a"].shape == () and tuple(back["t"].shape) == ()
+
+
 @pytest.mark.parametrize("bad", [object(), {1: 2}, np.array(["s"]), np.array([object()])])
 def test_codec_rejects_non_plain_data(bad):
     with pytest.raises(codec.CodecError):

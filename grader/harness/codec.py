@@ -53,7 +53,7 @@ def _pack(obj: Any, arrays: dict[str, np.ndarray], depth: int) -> Any:
     if array.dtype.name not in ARRAY_DTYPES:
         raise CodecError(f"unsupported array dtype {array.dtype}")
     key = f"a{len(arrays)}"
-    arrays[key] = np.ascontiguousarray(array)
+    arrays[key] = np.ascontiguousarray(array).reshape(array.shape)  # keeps 0-d arrays 0-d
     return {f"__{kind}__": key}
 
 
