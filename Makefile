@@ -17,7 +17,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
-.PHONY: setup test check release snapshots mutants play autoplay quiz demo grade \
+.PHONY: setup test check release snapshots mutants play autoplay run quiz demo grade \
         bench-2048 bench-grade bench-train bench-attention student-dist clean
 
 setup: $(STAMP)
@@ -39,6 +39,10 @@ play: setup
 
 autoplay: setup
 	$(PY) -m grader run ch01_game2048.autoplay --target $(TARGET) $(LANG_OPT) $(ARGS)
+
+## Students: run a chapter's program on your code, e.g. make run MOD=ch04_cnn.mnist_resnet ARGS="--epochs 3"
+run: setup
+	$(PY) -m grader run $(MOD) --target $(TARGET) $(LANG_OPT) $(ARGS)
 
 quiz: setup
 	$(PY) -m grader quiz $(CH) $(LANG_OPT) $(ARGS)

@@ -317,6 +317,7 @@ def synthetic_cifar_root(root: Optional[Path] = None) -> Path:
                 _Py2Pickler(f, protocol=2).dump(batch)  # the real files are protocol-2 pickles too
             sums[name] = _md5(path)
         (tmp / "checksums.json").write_text(json.dumps({"version": SYNTH_VERSION, "md5": sums}, indent=1))
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; graders read it as another user
         try:
             os.rename(tmp, target)
         except OSError:  # another process finished first

@@ -111,6 +111,21 @@ def score(sub: Submission, names: dict[str, list[str]], outcomes: list[dict]) ->
     return rows
 
 
+def prepare_datasets(console: Console) -> None:
+    """Make the offline datasets ready in the cache now: the sandboxes see it read-only."""
+    if not (SOLUTIONS / "kitdata").is_dir():
+        return
+    env = dict(os.environ, PYTHONPATH=str(SOLUTIONS), PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run([sys.executable, "-m", "kitdata"], cwd=SOLUTIONS, env=env, capture_output=True, text=True)
+    if done.returncode:
+        console.print(f"[yellow]offline datasets not prepared:[/] {done.stderr.strip().splitlines()[-1:]}")
+
+
+def train_threads(jobs: int) -> str:
+    """Threads a training probe may use: the cores shared among the parallel workers."""
+    return os.environ.get("KIT_TRAIN_THREADS") or str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
+
+
 def compare_in_child(sub: Submission, chapters: list[str], opts: Options, slot: int) -> dict:
     """Run the trusted compare step for one submission in a fresh process; returns its result."""
     work = opts.out / "work" / sub.student
@@ -124,7 +139,7 @@ def compare_in_child(sub: Submission, chapters: list[str], opts: Options, slot: 
     job_path = work / "job.json"
     job_path.write_text(json.dumps(job), encoding="utf-8")
     Path(job["result"]).unlink(missing_ok=True)
-    env = dict(os.environ, GRADER_LANG=get_lang(), PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, GRADER_LANG=get_lang(), PYTHONDONTWRITEBYTECODE="1", KIT_TRAIN_THREADS=train_threads(opts.jobs))
     try:
         subprocess.run([sys.executable, "-I", "-m", "grader.grading.compare", str(job_path)], cwd=work, env=env,
                        stdout=subprocess.DEVNULL, stderr=open(work / "compare.log", "w"),
@@ -156,6 +171,8 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     todo = [s for s in subs if not book.is_current(s.student, s.content_hash, version)]
     console.print(f"{len(subs)} submissions, {len(todo)} to grade ({len(subs) - len(todo)} unchanged), "
                   f"chapters: {', '.join(chapters)}, jobs: {opts.jobs}")
+    if todo:
+        prepare_datasets(console)
     slots: "queue.Queue[int]" = queue.Queue()
     for i in range(max(1, opts.jobs)):
         slots.put(i)

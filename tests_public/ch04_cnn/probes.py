@@ -1,0 +1,334 @@
+"""Probes for ch04_cnn: call the student's code, return plain data. No expected values here.
+
+Training runs use the kit's own model and data (``kitdata``) with the student's ``train_one_epoch`` /
+``evaluate``; the kit's code then predicts the test set, and the trusted test scores the predictions.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import sys
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+
+# The graded training runs (shared with bench/bench_train.py); thresholds are in the hidden tests.
+MNIST_RUN = {"epochs": 3, "batch_size": 128, "lr": 2e-3, "gamma": 0.3, "augment": False}
+CIFAR_RUN = {"epochs": 2, "batch_size": 64, "lr": 1e-3, "gamma": 0.5, "n_train": 5000}
+
+
+def kitdata_vision():
+    """``kitdata.vision``: the sandbox's copy, else the kit's own (``solutions/`` or ``assignments/``)."""
+    try:
+        return importlib.import_module("kitdata.vision")
+    except ImportError:
+        pass
+    root = Path(__file__).resolve().parents[2]
+    for tree in (root / "solutions", root / "assignments"):
+        if (tree / "kitdata" / "__init__.py").is_file():
+            sys.path.insert(0, str(tree))
+            try:
+                return importlib.import_module("kitdata.vision")  # stays in sys.modules after this
+            finally:
+                sys.path.remove(str(tree))
+    raise ImportError("kitdata is not available")
+
+
+# ------------------------------------------------------------------------------------------------
+# Kit models (the student's code only runs the loops on them)
+# ------------------------------------------------------------------------------------------------
+class TinyNet(nn.Module):
+    """A tiny CNN with BatchNorm and Dropout, so train/eval mode changes the result."""
+
+    def __init__(self, channels: int = 1, num_classes: int = 10) -> None:
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(channels, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+                                      nn.AdaptiveAvgPool2d(2))
+        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(0.5), nn.Linear(16, num_classes))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def tiny_net(seed, channels=1, num_classes=10):
+    torch.manual_seed(seed)
+    return TinyNet(channels, num_classes)
+
+
+def kit_resnet18_mnist(num_classes=10):
+    """The kit's own MNIST ResNet-18 (for training runs that must not depend on the student's model)."""
+    from torchvision import models
+
+    model = models.resnet18(weights=None)
+    model.conv1 = nn.Conv2d(1, 64, kernel_size=7, stride=2, padding=3, bias=False)
+    model.fc = nn.Linear(512, num_classes)
+    return model
+
+
+def kit_resnet18_cifar(num_classes=10):
+    from torchvision import models
+
+    model = models.resnet18(weights=None)
+    model.fc = nn.Linear(512, num_classes)
+    return model
+
+
+def _state(model):
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def _watch(model, log):
+    def hook(module, inputs, output):
+        log.append({"training": bool(module.training), "grad": bool(torch.is_grad_enabled())})
+
+    return model.register_forward_hook(hook)
+
+
+# ------------------------------------------------------------------------------------------------
+# Models
+# ------------------------------------------------------------------------------------------------
+def describe_model(model):
+    conv1, fc = model.conv1, model.fc
+    return {
+        "type": type(model).__name__,
+        "conv1": {"type": type(conv1).__name__, "in": int(conv1.in_channels), "out": int(conv1.out_channels),
+                  "kernel": list(conv1.kernel_size), "stride": list(conv1.stride), "padding": list(conv1.padding),
+                  "bias": conv1.bias is not None},
+        "fc": {"type": type(fc).__name__, "in": int(fc.in_features), "out": int(fc.out_features)},
+        "n_params": int(sum(p.numel() for p in model.parameters())),
+        "shapes": {k: list(v.shape) for k, v in model.state_dict().items()},
+    }
+
+
+def model_structure(which, num_classes=10):
+    """``build_resnet18_mnist`` / ``build_resnet18_cifar``: conv1, fc, parameter count, state shapes."""
+    if which == "mnist":
+        from ch04_cnn.mnist_resnet import build_resnet18_mnist as build
+    else:
+        from ch04_cnn.cifar import build_resnet18_cifar as build
+    return describe_model(build(num_classes))
+
+
+def model_forward(which, num_classes, state, x):
+    """The student's model with the kit's weights ``state``: eval-mode logits on ``x``."""
+    if which == "mnist":
+        from ch04_cnn.mnist_resnet import build_resnet18_mnist as build
+    else:
+        from ch04_cnn.cifar import build_resnet18_cifar as build
+    model = build(num_classes)
+    model.load_state_dict(state)
+    model.eval()
+    with torch.no_grad():
+        return model(x)
+
+
+# ------------------------------------------------------------------------------------------------
+# Transforms
+# ------------------------------------------------------------------------------------------------
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if hasattr(value, "value") and hasattr(value, "name"):  # enums (InterpolationMode)
+        return str(value.value)
+    return repr(value)
+
+
+TRANSFORM_FIELDS = {
+    "RandomRotation": ("degrees", "interpolation", "expand", "center", "fill"),
+    "Normalize": ("mean", "std", "inplace"),
+    "RandomCrop": ("size", "padding", "pad_if_needed", "fill", "padding_mode"),
+    "RandomHorizontalFlip": ("p",),
+    "ColorJitter": ("brightness", "contrast", "saturation", "hue"),
+}
+
+
+def transforms_description(which, train):
+    """Each step of ``mnist_transforms`` / ``cifar_transforms``: its type and parameters."""
+    if which == "mnist":
+        from ch04_cnn.mnist_resnet import mnist_transforms as make
+    else:
+        from ch04_cnn.cifar import cifar_transforms as make
+    pipeline = make(train)
+    steps = getattr(pipeline, "transforms", None)
+    if steps is None:
+        return {"compose": False, "steps": [{"type": type(pipeline).__name__, "params": {}}]}
+    out = []
+    for step in steps:
+        name = type(step).__name__
+        params = {f: _plain(getattr(step, f, None)) for f in TRANSFORM_FIELDS.get(name, ())}
+        out.append({"type": name, "params": params})
+    return {"compose": type(pipeline).__name__ == "Compose", "steps": out}
+
+
+def transforms_apply(which, train, image, seed):
+    """The pipeline applied to ``image`` (uint8 HxW or HxWx3 array) after ``torch.manual_seed(seed)``."""
+    from PIL import Image
+
+    if which == "mnist":
+        from ch04_cnn.mnist_resnet import mnist_transforms as make
+    else:
+        from ch04_cnn.cifar import cifar_transforms as make
+    pipeline = make(train)
+    torch.manual_seed(seed)
+    return pipeline(Image.fromarray(image))
+
+
+# ------------------------------------------------------------------------------------------------
+# Loops and metrics
+# ------------------------------------------------------------------------------------------------
+def train_one_epoch_run(seed, X, y, batch_size, lr):
+    """The student's ``train_one_epoch`` on a kit TinyNet (left in eval mode), SGD, unshuffled loader."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from ch04_cnn.mnist_resnet import train_one_epoch
+
+    model = tiny_net(seed, X.shape[1])
+    model.eval()
+    torch.manual_seed(seed + 1)
+    loader = DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=False)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    log = []
+    handle = _watch(model, log)
+    loss = train_one_epoch(model, loader, nn.CrossEntropyLoss(), optimizer, "cpu")
+    handle.remove()
+    return {"loss": float(loss), "state": _state(model), "seen": log}
+
+
+def evaluate_run(seed, X, y, batch_size):
+    """The student's ``evaluate`` on a kit TinyNet left in train mode."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from ch04_cnn.mnist_resnet import evaluate
+
+    model = tiny_net(seed, X.shape[1])
+    model.train()
+    loader = DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=False)
+    log = []
+    handle = _watch(model, log)
+    accuracy = evaluate(model, loader, "cpu")
+    handle.remove()
+    return {"accuracy": float(accuracy), "seen": log, "state": _state(model)}
+
+
+def per_class(preds, labels, num_classes):
+    from ch04_cnn.mnist_resnet import per_class_accuracy
+
+    return [float(v) for v in per_class_accuracy(preds, labels, num_classes)]
+
+
+def early_stopping(losses, patience=None, min_delta=None):
+    """``EarlyStopping(...).step(loss)`` for each loss (defaults when ``None``)."""
+    from ch04_cnn.mnist_resnet import EarlyStopping
+
+    kwargs = {k: v for k, v in (("patience", patience), ("min_delta", min_delta)) if v is not None}
+    stopper = EarlyStopping(**kwargs)
+    return [bool(stopper.step(loss)) for loss in losses]
+
+
+def optimizer_run(kwargs, steps):
+    """``make_optimizer(model, **kwargs)`` on a kit model: types, hyper-parameters, the lr after each step."""
+    from ch04_cnn.cifar import make_optimizer
+
+    model = tiny_net(0, 3)
+    optimizer, scheduler = make_optimizer(model, **kwargs)
+    group = optimizer.param_groups[0]
+    covered = {id(p) for g in optimizer.param_groups for p in g["params"]}
+    info = {
+        "optimizer": type(optimizer).__name__,
+        "scheduler": type(scheduler).__name__,
+        "groups": len(optimizer.param_groups),
+        "all_params": all(id(p) in covered for p in model.parameters()),
+        "lr": float(group["lr"]), "momentum": float(group.get("momentum", math.nan)),
+        "weight_decay": float(group.get("weight_decay", math.nan)), "nesterov": bool(group.get("nesterov", False)),
+        "dampening": float(group.get("dampening", math.nan)),
+        "T_max": int(getattr(scheduler, "T_max", -1)), "eta_min": float(getattr(scheduler, "eta_min", math.nan)),
+    }
+    lrs = [float(optimizer.param_groups[0]["lr"])]
+    for _ in range(steps):
+        optimizer.step()
+        scheduler.step()
+        lrs.append(float(optimizer.param_groups[0]["lr"]))
+    info["lrs"] = lrs
+    return info
+
+
+# ------------------------------------------------------------------------------------------------
+# Training runs on the kit's data
+# ------------------------------------------------------------------------------------------------
+def _run_training(model, train_set, test_set, epochs, batch_size, make_opt, seed, threads):
+    previous = torch.get_num_threads()
+    if threads:
+        torch.set_num_threads(int(threads))
+    try:
+        return _train_and_predict(model, train_set, test_set, epochs, batch_size, make_opt, seed)
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _train_and_predict(model, train_set, test_set, epochs, batch_size, make_opt, seed):
+    from torch.utils.data import DataLoader
+
+    from ch04_cnn.mnist_resnet import evaluate, train_one_epoch
+
+    start = time.perf_counter()
+    cpu_start = time.process_time()
+    train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True,
+                              generator=torch.Generator().manual_seed(seed))
+    test_loader = DataLoader(test_set, batch_size=250)
+    optimizer, scheduler = make_opt(model)
+    losses, accuracies = [], []
+    for _ in range(epochs):
+        losses.append(float(train_one_epoch(model, train_loader, nn.CrossEntropyLoss(), optimizer, "cpu")))
+        if scheduler is not None:
+            scheduler.step()
+    accuracies.append(float(evaluate(model, test_loader, "cpu")))
+    model.eval()
+    preds = []
+    with torch.no_grad():
+        for images, _ in test_loader:
+            preds.append(model(images).argmax(dim=1))
+    return {"predicted": torch.cat(preds).to(torch.int64), "losses": losses, "student_accuracy": accuracies[-1],
+            "seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu_start}
+
+
+def mnist_training_run(seed, epochs=3, batch_size=64, lr=1e-3, threads=0, augment=False, gamma=1.0):
+    """The kit's ResNet-18 on the offline MNIST-5k, trained by the student's loop (kit's Adam, lr x gamma per epoch)."""
+    from torchvision import transforms
+
+    vision = kitdata_vision()
+    torch.manual_seed(seed)
+    test_tf = [transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))]
+    train_tf = ([transforms.RandomRotation(10)] if augment else []) + test_tf
+    train_set = vision.load_mnist(train=True, transform=transforms.Compose(train_tf), offline=True)
+    test_set = vision.load_mnist(train=False, transform=transforms.Compose(test_tf), offline=True)
+    model = kit_resnet18_mnist()
+    def make_opt(m):
+        opt = torch.optim.Adam(m.parameters(), lr=lr)
+        return opt, (torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=gamma) if gamma != 1.0 else None)
+
+    return _run_training(model, train_set, test_set, epochs, batch_size, make_opt, seed, threads)
+
+
+def cifar_training_run(seed, epochs=2, batch_size=64, lr=1e-3, threads=0, n_train=5000, gamma=1.0):
+    """The kit's ResNet-18 on the first ``n_train`` offline CIFAR-format images, the student's loop, kit's Adam."""
+    from torch.utils.data import Subset
+    from torchvision import transforms
+
+    vision = kitdata_vision()
+    torch.manual_seed(seed)
+    tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,) * 3, (0.5,) * 3)])
+    train_set = vision.load_cifar10(train=True, transform=tf, offline=True)
+    if n_train < len(train_set):
+        train_set = Subset(train_set, range(n_train))
+    test_set = vision.load_cifar10(train=False, transform=tf, offline=True)
+    model = kit_resnet18_cifar()
+
+    def make_opt(m):
+        opt = torch.optim.Adam(m.parameters(), lr=lr)
+        return opt, (torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=gamma) if gamma != 1.0 else None)
+
+    return _run_training(model, train_set, test_set, epochs, batch_size, make_opt, seed, threads)
