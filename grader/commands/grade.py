@@ -55,7 +55,8 @@ def grade(args: argparse.Namespace) -> int:
     summary = run_batch(opts, console)
     console.print(gradebook_table(summary["students"], summary["results"]))
     console.print(f"graded {summary['graded']} submission(s) with grader {summary['version']}")
+    console.print("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary["phases"].items()))
     for label, rel in [("gradebook", "gradebook.sqlite"), ("grades", "grades.csv"), ("Gradescope results", "results/"),
-                       ("feedback", "feedback/"), ("report", "report.html")]:
+                       ("feedback", "feedback/"), ("report", "report.html"), ("timings", "timings.json")]:
         console.print(f"  {label:<20} {out / rel}")
     return 0

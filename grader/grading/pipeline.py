@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
+import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -111,6 +112,14 @@ def score(sub: Submission, names: dict[str, list[str]], outcomes: list[dict]) ->
     return rows
 
 
+def uses_datasets(chapters: list[str]) -> bool:
+    """Whether a dataset manifest (``used_by``) names one of these chapters."""
+    for path in (REPO_ROOT / "datasets" / "manifest").glob("*.yaml"):
+        if set(chapters) & set(yaml.safe_load(path.read_text(encoding="utf-8")).get("used_by") or []):
+            return True
+    return False
+
+
 def prepare_datasets(console: Console) -> None:
     """Make the offline datasets ready in the cache now: the sandboxes see it read-only."""
     if not (SOLUTIONS / "kitdata").is_dir():
@@ -160,6 +169,8 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     from grader.grading.similarity import find_pairs
 
     console = console or Console()
+    phases: dict[str, float] = {}
+    clock = time.monotonic()
     opts.out.mkdir(parents=True, exist_ok=True)
     os.chmod(opts.out, 0o700)
     chapters = opts.chapters or list_chapters(TESTS_PUBLIC)
@@ -171,8 +182,9 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     todo = [s for s in subs if not book.is_current(s.student, s.content_hash, version)]
     console.print(f"{len(subs)} submissions, {len(todo)} to grade ({len(subs) - len(todo)} unchanged), "
                   f"chapters: {', '.join(chapters)}, jobs: {opts.jobs}")
-    if todo:
+    if todo and uses_datasets(chapters):
         prepare_datasets(console)
+    phases["intake"], clock = time.monotonic() - clock, time.monotonic()
     slots: "queue.Queue[int]" = queue.Queue()
     for i in range(max(1, opts.jobs)):
         slots.put(i)
@@ -200,15 +212,20 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
             isolation.add(result.get("isolation", "-"))
             book.record(sub.student, sub.content_hash, version, sub.status, reason, result.get("isolation", "-"), seconds, rows)
             progress.update(task, advance=1, description=sub.student)
+    phases["grading"], clock = time.monotonic() - clock, time.monotonic()
     students, results = book.students(), book.results()
     write_grades_csv(opts.out / "grades.csv", students, results, chapters)
     write_results(opts.out / "results", students, results)
     write_feedback(opts.out / "feedback", students, results)
     trees = {s.student: s.tree for s in subs if s.tree is not None}
-    pairs = find_pairs(trees, chapters, opts.out / "similarity", opts.similarity_threshold)
+    pairs = find_pairs(trees, chapters, opts.out / "similarity", opts.similarity_threshold, opts.jobs)
+    phases["similarity"], clock = time.monotonic() - clock, time.monotonic()
     isolation |= {s["isolation"] for s in students}
     meta = {"submissions": len(students), "chapters": chapters, "version": version,
             "isolation": sorted(i for i in isolation if i and i != "-") or ["-"], "when": time.strftime("%Y-%m-%d %H:%M")}
     write_report(opts.out / "report.html", students, results, pairs, meta)
     book.close()
-    return {"students": students, "results": results, "pairs": pairs, "graded": len(todo), "version": version}
+    phases["reports"] = time.monotonic() - clock
+    (opts.out / "timings.json").write_text(json.dumps({k: round(v, 3) for k, v in phases.items()}), encoding="utf-8")
+    return {"students": students, "results": results, "pairs": pairs, "graded": len(todo), "version": version,
+            "phases": phases}

@@ -4,6 +4,8 @@ Options: ``--target`` (the tree under test), ``--lang``, ``--report-json``. Fixt
 on the implementation under test), ``ref`` (probes on the reference, cached). Every test is
 classified (pass / fail / todo / error), shown as a one-paragraph diagnosis (full traceback with
 ``-v``) and summarised per chapter as a task table with the next task to do.
+
+PYTEST_DONT_REWRITE: the CLI imports this module before pytest starts, and it has no asserts.
 """
 from __future__ import annotations
 
