@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grader import i18n
-from grader.grading.pipeline import Options, run_batch
+from grader.grading.pipeline import Options, SandboxUnavailable, run_batch
 from grader.grading.sandbox.client import Limits
 
 
@@ -52,7 +52,14 @@ def grade(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     opts = Options(Path(args.submissions).resolve(), out, args.chapter, max(1, args.jobs), limits, args.similarity,
                    not args.no_namespaces, args.skip_slow)
-    summary = run_batch(opts, console)
+    try:
+        summary = run_batch(opts, console)
+    except SandboxUnavailable as exc:
+        console.print(f"[bold red]{exc}[/]")
+        if os.geteuid() == 0:
+            console.print("As root the worker runs under an unprivileged uid, which must be able to read and run the "
+                          "Python interpreter and the venv (e.g. not under /root); or allow user/mount namespaces.")
+        return 2
     console.print(gradebook_table(summary["students"], summary["results"]))
     console.print(f"graded {summary['graded']} submission(s) with grader {summary['version']}")
     console.print("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary["phases"].items()))

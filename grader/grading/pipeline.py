@@ -23,7 +23,7 @@ from grader import REPO_ROOT, __version__
 from grader.grading import rubric
 from grader.grading.intake import Submission, entries, stage
 from grader.grading.record import Gradebook, Row
-from grader.grading.sandbox.client import Limits, default_hidden
+from grader.grading.sandbox.client import Limits, SandboxConfig, default_hidden, preflight
 from grader.harness.plugin import test_identity
 from grader.i18n import get_lang
 from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC, chapters as list_chapters
@@ -41,6 +41,10 @@ class Options:
     similarity_threshold: float = 0.5
     namespaces: bool = True
     skip_slow: bool = False
+
+
+class SandboxUnavailable(RuntimeError):
+    """Workers cannot start on this machine (checked once, before grading anyone)."""
 
 
 def sandbox_base() -> Path:
@@ -184,6 +188,12 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
                   f"chapters: {', '.join(chapters)}, jobs: {opts.jobs}")
     if todo and uses_datasets(chapters):
         prepare_datasets(console)
+    if todo:
+        config = SandboxConfig(sandbox_base(), default_hidden([opts.out, opts.submissions]), opts.limits,
+                               namespaces=opts.namespaces)
+        problem = preflight(config)
+        if problem:
+            raise SandboxUnavailable(f"the grading sandbox cannot start, nothing was graded: {problem}")
     phases["intake"], clock = time.monotonic() - clock, time.monotonic()
     slots: "queue.Queue[int]" = queue.Queue()
     for i in range(max(1, opts.jobs)):

@@ -103,7 +103,8 @@ class Sandbox:
         populate(self.folder, tree, chapters)
         self.proc: Optional[subprocess.Popen] = None
         self.isolation = "not started"
-        self._fds: tuple[int, int] = (-1, -1)
+        self._fds: tuple[int, int, int] = (-1, -1, -1)  # requests, answers, launcher status
+        self._launcher: dict = {}  # what the launcher reported
 
     def _spawn_config(self, fds: list[int]) -> dict:
         lim = self.config.limits
@@ -143,21 +144,29 @@ class Sandbox:
         )
         for fd in (req_r, ans_w, st_w):
             os.close(fd)
-        self._fds = (req_w, ans_r)
-        status = b""
-        ready, _, _ = select.select([st_r], [], [], 30)
-        if ready:
-            status = os.read(st_r, 4096)
-        os.close(st_r)
-        try:
-            self.isolation = json.loads(status.decode() or "{}").get("isolation", "unknown")
-        except ValueError:
-            self.isolation = "unknown"
+        self._fds = (req_w, ans_r, st_r)
+        self._launcher = {}
+        self._read_status(30)
+        self.isolation = self._launcher.get("isolation", "unknown")
+
+    def _read_status(self, wait: float) -> None:
+        """Read the launcher's status lines so far (``isolation``, and ``error`` if the worker never ran)."""
+        while select.select([self._fds[2]], [], [], wait)[0]:
+            chunk = os.read(self._fds[2], 4096)
+            if not chunk:
+                break
+            for line in chunk.decode(errors="replace").splitlines():
+                try:
+                    self._launcher.update(json.loads(line))
+                except ValueError:
+                    pass
+            wait = 0
 
     def kill(self) -> Optional[int]:
         """Kill the worker's whole process group; returns the launcher's exit code."""
         if self.proc is None:
             return None
+        self._read_status(0)
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -182,7 +191,8 @@ class Sandbox:
             if sig == signal.SIGXCPU:
                 return WorkerDied("CPU time limit exceeded")
             return WorkerDied(f"crashed (signal {sig})")
-        return WorkerDied(f"exited (code {code})")
+        error = str(self._launcher.get("error", ""))[:500]
+        return WorkerDied(f"exited (code {code})" + (f": {error}" if error else ""))
 
     def _read(self, n: int, deadline: float, timeout: float) -> bytes:
         chunks = []
@@ -217,6 +227,19 @@ class Sandbox:
         """Stop the worker and remove the folder."""
         self.kill()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def preflight(config: SandboxConfig) -> Optional[str]:
+    """Start one empty sandbox and ask its worker for its pid: ``None`` if that works, else why not."""
+    with tempfile.TemporaryDirectory() as empty:
+        sandbox = Sandbox(Path(empty), [], config)
+        try:
+            codec.decode(sandbox.call(codec.encode({"module": "os", "function": "getpid", "args": [], "kwargs": {}}), 60))
+            return None
+        except (WorkerDied, codec.CodecError) as exc:
+            return str(exc)
+        finally:
+            sandbox.close()
 
 
 class SandboxRunner:

@@ -149,6 +149,13 @@ def place_fds(fds):
         os.dup2(fd, target)
         os.close(fd)
 
+def status(message: dict) -> None:
+    """One JSON line to the parent on the status pipe: the isolation, then possibly why the worker never ran."""
+    try:
+        os.write(STATUS_FD, (json.dumps(message) + "\n").encode())
+    except OSError:
+        pass
+
 
 def main():
     cfg = json.loads(sys.argv[1])
@@ -165,22 +172,23 @@ def main():
             if cfg.get("require_namespaces"):
                 raise
             mode = f"basic ({exc.strerror if hasattr(exc, 'strerror') else exc})"
-    if as_root:
-        os.chown(cfg["sandbox"], cfg["uid"], cfg["gid"])
-        os.setgroups([])
-        os.setgid(cfg["gid"])
-        os.setuid(cfg["uid"])
-    env = dict(cfg["env"])
-    if mode != "namespaces":
-        env["KIT_REFUSE_SOCKETS"] = "1"  # no network namespace: the worker refuses sockets itself
-    set_limits(cfg["limits"])
-    os.chdir(cfg["sandbox"])
+    os.set_inheritable(STATUS_FD, False)  # closes itself once the worker runs
+    status({"isolation": mode})
     try:
-        os.write(STATUS_FD, (json.dumps({"isolation": mode, "uid": os.getuid()}) + "\n").encode())
-        os.close(STATUS_FD)
-    except OSError:
-        pass
-    os.execve(cfg["python"], [cfg["python"], "-I", "-B", os.path.join(cfg["sandbox"], "_kit_worker.py")], env)
+        if as_root:
+            os.chown(cfg["sandbox"], cfg["uid"], cfg["gid"])
+            os.setgroups([])
+            os.setgid(cfg["gid"])
+            os.setuid(cfg["uid"])
+        env = dict(cfg["env"])
+        if mode != "namespaces":
+            env["KIT_REFUSE_SOCKETS"] = "1"  # no network namespace: the worker refuses sockets itself
+        set_limits(cfg["limits"])
+        os.chdir(cfg["sandbox"])
+        os.execve(cfg["python"], [cfg["python"], "-I", "-B", os.path.join(cfg["sandbox"], "_kit_worker.py")], env)
+    except BaseException as exc:  # e.g. the unprivileged uid cannot reach the interpreter or the folder
+        status({"error": f"cannot start the worker as uid {os.getuid()} ({mode}): {exc}"})
+        os._exit(1)
 
 
 if __name__ == "__main__":
