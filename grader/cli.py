@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run a chapter module as a program (e.g. ch01_game2048.play)")
     p.add_argument("module")
     p.add_argument("--target", default="assignments", help="assignments | solutions | PATH")
+    p.add_argument("--lang", choices=i18n.LANGS, default=None, help="language of the program's messages")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("snapshots", help="record the reference results public tests compare with")

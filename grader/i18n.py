@@ -38,6 +38,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "partial": {"zh": "{what}: 部分得分 {fraction:.0%}：{detail}", "en": "{what}: partial credit {fraction:.0%}: {detail}"},
     # test outcomes
     "todo": {"zh": "尚未实现（{detail}）", "en": "not implemented yet ({detail})"},
+    "run.todo": {"zh": "这个程序用到了一个还没完成的任务：{detail}。先完成它（make test CH={chapter} 会告诉你下一步）。",
+                 "en": "This program needs a task you have not done yet: {detail}. Do it first (make test CH={chapter} shows what is next)."},
     "raised": {"zh": "你的代码抛出了 {exc}: {msg}{where}", "en": "your code raised {exc}: {msg}{where}"},
     "raised.where": {"zh": "（{file} 第 {line} 行）", "en": " (at {file}, line {line})"},
     # summary table

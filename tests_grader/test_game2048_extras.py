@@ -195,3 +195,13 @@ def test_autoplay_fast_reference(todo_tree: Path) -> None:
     proc = run_module("autoplay", "--max-moves", "5", "--delay", "0", "--lang", "zh", cwd=todo_tree)
     assert proc.returncode == 1
     assert "先完成任务 1.1 slide_and_merge" in proc.stdout
+
+
+def test_language_from_the_kit_then_the_locale():
+    with Tree(SOLUTIONS).active():
+        from ch01_game2048.render import default_lang
+
+    assert default_lang({"GRADER_LANG": "zh", "LANG": "en_US.UTF-8"}) == "zh"
+    assert default_lang({"GRADER_LANG": "xx", "LANG": "zh_CN.UTF-8"}) == "zh"
+    assert default_lang({"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert default_lang({}) == "en"

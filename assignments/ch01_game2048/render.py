@@ -102,7 +102,10 @@ TODO_RE = re.compile(r"TODO\s+(?P<task>\d+(?:\.\d+)*)\s*:\s*(?P<function>[\w.]+)
 # Language
 # ----------------------------------------------------------------------------------------------
 def default_lang(environ: Mapping[str, str] = os.environ) -> str:
-    """``"zh"`` when ``LC_ALL`` or ``LANG`` (the first one set) starts with ``zh``, else ``"en"``."""
+    """``GRADER_LANG`` (set by ``make … LANG_UI=``) if it is ``zh``/``en``; else ``"zh"`` when ``LC_ALL``
+    or ``LANG`` (the first one set) starts with ``zh``; else ``"en"``."""
+    if environ.get("GRADER_LANG") in LANGS:
+        return environ["GRADER_LANG"]
     for var in ("LC_ALL", "LANG"):
         value = environ.get(var)
         if value:

@@ -12,8 +12,8 @@ import torch
 from torch import nn
 from torchvision import models, transforms
 
-from ch04_cnn.mnist_resnet import (EarlyStopping, evaluate, grid_indices, predict_all, save_figures,
-                                   train_one_epoch)
+from ch04_cnn.mnist_resnet import (EarlyStopping, evaluate, grid_indices, predict_all, random_subset,
+                                   save_figures, train_one_epoch)
 
 CIFAR_MEAN = (0.5, 0.5, 0.5)
 CIFAR_STD = (0.5, 0.5, 0.5)
@@ -63,7 +63,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-augment", action="store_true", help="train without the augmentation pipeline")
     parser.add_argument("--offline", action="store_true", help="use the offline dataset even with a network")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
-    parser.add_argument("--limit", type=int, default=0, help="train on the first N training images only (quick look)")
+    parser.add_argument("--limit", type=int, default=0, help="train on N random training images only (quick look)")
     parser.add_argument("--out", default="outputs")
     args = parser.parse_args(argv)
 
@@ -75,9 +75,7 @@ def main(argv=None) -> int:
     train_set = load_cifar10(train=True, transform=cifar_transforms(not args.no_augment), offline=offline)
     test_set = load_cifar10(train=False, transform=cifar_transforms(False), offline=offline)
     if args.limit:
-        from torch.utils.data import Subset
-
-        train_set = Subset(train_set, range(min(args.limit, len(train_set))))
+        train_set = random_subset(train_set, args.limit, args.seed)
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
                               generator=torch.Generator().manual_seed(args.seed))
     test_loader = DataLoader(test_set, batch_size=256)

@@ -87,6 +87,14 @@ def predict_all(model: nn.Module, loader, device) -> tuple[torch.Tensor, torch.T
     return torch.cat(preds), torch.cat(labels)
 
 
+def random_subset(dataset, n: int, seed: int = 0):
+    """``n`` training samples chosen at random (seeded): the offline files are ordered by class."""
+    from torch.utils.data import Subset
+
+    order = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(seed))
+    return Subset(dataset, order[: min(n, len(dataset))].tolist())
+
+
 def grid_indices(n: int, count: int = 64, seed: int = 0) -> list:
     """``count`` test indices spread over the whole test set (a fixed random sample), for the image grid."""
     return sorted(torch.randperm(n, generator=torch.Generator().manual_seed(seed))[:count].tolist())
@@ -187,7 +195,7 @@ def main(argv=None) -> int:
     parser.add_argument("--patience", type=int, default=10, help="early stopping on the test loss")
     parser.add_argument("--offline", action="store_true", help="use the offline MNIST even with a network")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
-    parser.add_argument("--limit", type=int, default=0, help="train on the first N training images only (quick look)")
+    parser.add_argument("--limit", type=int, default=0, help="train on N random training images only (quick look)")
     parser.add_argument("--out", default="outputs")
     args = parser.parse_args(argv)
 
@@ -199,9 +207,7 @@ def main(argv=None) -> int:
     train_set = load_mnist(train=True, transform=mnist_transforms(True), offline=offline)
     test_set = load_mnist(train=False, transform=mnist_transforms(False), offline=offline)
     if args.limit:
-        from torch.utils.data import Subset
-
-        train_set = Subset(train_set, range(min(args.limit, len(train_set))))
+        train_set = random_subset(train_set, args.limit, args.seed)
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
                               generator=torch.Generator().manual_seed(args.seed))
     test_loader = DataLoader(test_set, batch_size=256)
