@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import torch
 
+from tests_public.torch_helpers import state as _state, watch as _watch
+
 IRIS_RUN = {"epochs": 60, "threads": 1}  # the graded end-to-end run (Adam lr 0.01, batch 16), shared with bench/bench_train.py
 
 
@@ -23,18 +25,6 @@ def kit_model(kind, seed):
     if kind == "dropout":
         return nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, 3))
     return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
-
-
-def _state(model):
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-
-def _watch(model, log):
-    """Record, at every forward call, whether the model was in train mode and gradients were on."""
-    def hook(module, inputs, output):
-        log.append({"training": bool(module.training), "grad": bool(torch.is_grad_enabled())})
-
-    return model.register_forward_hook(hook)
 
 
 def model_structure(args):

@@ -14,6 +14,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from tests_public.torch_helpers import state as _state, watch as _watch
+
 # The graded training runs (shared with bench/bench_train.py); thresholds are in the hidden tests.
 MNIST_RUN = {"epochs": 3, "batch_size": 128, "lr": 2e-3, "gamma": 0.3, "augment": False}
 CIFAR_RUN = {"epochs": 2, "batch_size": 64, "lr": 1e-3, "gamma": 0.5, "n_train": 5000}
@@ -73,17 +75,6 @@ def kit_resnet18_cifar(num_classes=10):
     model = models.resnet18(weights=None)
     model.fc = nn.Linear(512, num_classes)
     return model
-
-
-def _state(model):
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-
-def _watch(model, log):
-    def hook(module, inputs, output):
-        log.append({"training": bool(module.training), "grad": bool(torch.is_grad_enabled())})
-
-    return model.register_forward_hook(hook)
 
 
 # ------------------------------------------------------------------------------------------------

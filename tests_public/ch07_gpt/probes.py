@@ -5,19 +5,7 @@ attention ``mask`` buffers are rebuilt by the module itself).
 """
 from __future__ import annotations
 
-
-def _params(module):
-    return {name: p.detach().clone() for name, p in module.named_parameters()}
-
-
-def _load(module, state_dict):
-    """Load ``state_dict`` (without mask buffers) into ``module``; any other missing/extra key raises."""
-    weights = {k: v for k, v in state_dict.items() if k.split(".")[-1] != "mask"}
-    result = module.load_state_dict(weights, strict=False)
-    missing = [k for k in result.missing_keys if k.split(".")[-1] != "mask"]
-    if missing or result.unexpected_keys:
-        raise KeyError(f"state_dict mismatch: missing {missing}, unexpected {list(result.unexpected_keys)}")
-    return module
+from tests_public.torch_helpers import load_state as _load, params as _params
 
 
 def _forward(module, xs, train=False, seed=None):

@@ -66,7 +66,8 @@ def _copy_package(source: Path, dest: Path) -> None:
 
 
 def populate(folder: Path, tree: Path, chapters: list[str]) -> None:
-    """Lay out a sandbox folder: the submission's chapters, given packages, probes, the worker runtime."""
+    """Lay out a sandbox folder: the submission's chapters, given packages, probes and their shared
+    helpers, the worker runtime."""
     for chapter in chapters:
         if (tree / chapter).is_dir():
             _copy_package(tree / chapter, folder / chapter)
@@ -77,6 +78,9 @@ def populate(folder: Path, tree: Path, chapters: list[str]) -> None:
         package = folder / tests.name
         package.mkdir()
         (package / "__init__.py").write_text("")
+        for helper in tests.glob("*.py"):  # probe helpers the chapters share (e.g. torch_helpers.py)
+            if helper.name != "__init__.py":
+                shutil.copy2(helper, package / helper.name)
         for chapter in chapters:
             probes = sorted((tests / chapter).glob("probes*.py"))
             if probes:

@@ -1,0 +1,35 @@
+"""Helpers the chapters' probes share: state dicts out as plain tensors, in with mask buffers tolerated.
+
+Given kit code (no expected values); the grader copies it into every sandbox next to the probes.
+"""
+from __future__ import annotations
+
+
+def params(module) -> dict:
+    """``named_parameters()`` as a dict of detached copies."""
+    return {name: p.detach().clone() for name, p in module.named_parameters()}
+
+
+def state(model) -> dict:
+    """``state_dict()`` (buffers included) as a dict of detached copies."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def watch(model, log: list):
+    """Record, at every forward call, whether the model was in train mode and gradients were on."""
+    import torch
+
+    def hook(module, inputs, output):
+        log.append({"training": bool(module.training), "grad": bool(torch.is_grad_enabled())})
+
+    return model.register_forward_hook(hook)
+
+
+def load_state(module, state_dict: dict):
+    """Load ``state_dict`` (without ``mask`` buffers, which modules rebuild) into ``module``; other mismatches raise."""
+    weights = {k: v for k, v in state_dict.items() if k.split(".")[-1] != "mask"}
+    result = module.load_state_dict(weights, strict=False)
+    missing = [k for k in result.missing_keys if k.split(".")[-1] != "mask"]
+    if missing or result.unexpected_keys:
+        raise KeyError(f"state_dict mismatch: missing {missing}, unexpected {list(result.unexpected_keys)}")
+    return module
