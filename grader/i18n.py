@@ -41,6 +41,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "run.todo": {"zh": "这个程序用到了一个还没完成的任务：{detail}。先完成它（make test CH={chapter} 会告诉你下一步）。",
                  "en": "This program needs a task you have not done yet: {detail}. Do it first (make test CH={chapter} shows what is next)."},
     "raised": {"zh": "你的代码抛出了 {exc}: {msg}{where}", "en": "your code raised {exc}: {msg}{where}"},
+    "grader_error": {"zh": "评分程序出错（不是你的问题，请告诉助教）：{exc}: {msg}",
+                     "en": "grader error (not your fault; tell your TA): {exc}: {msg}"},
+    "row.not_submitted": {"zh": "未提交", "en": "not submitted"},
+    "row.unreadable": {"zh": "无法评分（{status}）：{reason}", "en": "ungradable ({status}): {reason}"},
+    "row.gated": {"zh": "未通过规则检查 {gate}，本章不得分。", "en": "policy check {gate} failed, so this chapter scores 0."},
     "raised.where": {"zh": "（{file} 第 {line} 行）", "en": " (at {file}, line {line})"},
     # summary table
     "table.title": {"zh": "{chapter}：任务进度", "en": "{chapter}: task progress"},

@@ -91,6 +91,7 @@ def _write(data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; grading sandboxes run under another uid
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

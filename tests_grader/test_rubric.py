@@ -22,4 +22,6 @@ def test_rubric_names_real_tests(chapter):
     rules = rubric.load(chapter)
     known = _test_functions("public", chapter) | _test_functions("hidden", chapter)
     assert set(rules.points) <= known, f"{chapter}: rubric names unknown tests {sorted(set(rules.points) - known)}"
+    assert set(rules.gates) <= known, f"{chapter}: rubric gates name unknown tests {sorted(set(rules.gates) - known)}"
+    assert not set(rules.gates) & set(rules.points), f"{chapter}: a gate scores nothing; it cannot have points"
     assert all(p > 0 for p in rules.points.values())

@@ -13,13 +13,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from grader.commands.grade import grade
+    from grader.commands.grade import add_arguments as grade_arguments, grade
 
     class_dir, out = REPO_ROOT / "examples" / "class", REPO_ROOT / "examples" / "out"
     build_class(class_dir, redteam=not args.no_redteam)
     print(f"sample class written to {class_dir}")
-    grade_args = argparse.Namespace(
-        submissions=str(class_dir), out=str(out), chapter=["ch01_game2048"], jobs=args.jobs, memory_mb=2048,
-        probe_seconds=10.0, submission_seconds=150.0, similarity=0.5, no_namespaces=False, lang=None, skip_slow=False,
-    )
-    return grade(grade_args)
+    parser = argparse.ArgumentParser(prog="grade")
+    grade_arguments(parser)
+    return grade(parser.parse_args([str(class_dir), "--out", str(out), "--chapter", "ch01_game2048", "--jobs", str(args.jobs),
+                                    "--memory-mb", "2048", "--probe-seconds", "10", "--submission-seconds", "150"]))

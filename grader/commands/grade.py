@@ -25,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-namespaces", action="store_true", help="basic isolation only (rlimits, own session)")
     parser.add_argument("--lang", choices=i18n.LANGS, default=None, help="language of feedback")
     parser.add_argument("--skip-slow", action="store_true", help="leave out slow tests (quick checks of the grader only)")
+    parser.add_argument("--only", nargs="+", default=[], metavar="ID", help="regrade only these students (the rest stay as recorded)")
+    parser.add_argument("--force", action="store_true", help="regrade even when nothing changed")
+    parser.add_argument("--prune", action="store_true", help="remove students whose entry is no longer in the folder")
 
 
 def gradebook_table(students: list[dict], results: list[dict]) -> Table:
@@ -51,7 +54,7 @@ def grade(args: argparse.Namespace) -> int:
     limits = Limits(memory_mb=args.memory_mb, probe_seconds=args.probe_seconds, submission_seconds=args.submission_seconds)
     out = Path(args.out).resolve()
     opts = Options(Path(args.submissions).resolve(), out, args.chapter, max(1, args.jobs), limits, args.similarity,
-                   not args.no_namespaces, args.skip_slow)
+                   not args.no_namespaces, args.skip_slow, args.only, args.force, args.prune)
     try:
         summary = run_batch(opts, console)
     except SandboxUnavailable as exc:
@@ -66,4 +69,10 @@ def grade(args: argparse.Namespace) -> int:
     for label, rel in [("gradebook", "gradebook.sqlite"), ("grades", "grades.csv"), ("Gradescope results", "results/"),
                        ("feedback", "feedback/"), ("report", "report.html"), ("timings", "timings.json")]:
         console.print(f"  {label:<20} {out / rel}")
+    errors = summary["grader_errors"]
+    if errors:
+        console.print(f"[bold red]{len(errors)} test result(s) are grader errors (the kit failed, not the students); "
+                      f"they score nothing until fixed and re-run. First: {errors[0]['student']} {errors[0]['test']}: "
+                      f"{errors[0]['message'][:300]}[/]")
+        return 3
     return 0

@@ -17,7 +17,7 @@ from grader.layout import SOLUTIONS, TESTS_PUBLIC, chapters
 
 class _Recorder:
     def __init__(self) -> None:
-        self.runner = store.RecordingRunner(InProcessRunner(Tree(SOLUTIONS)))
+        self.runner = store.RecordingRunner(InProcessRunner(Tree(SOLUTIONS), reference=True))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config: pytest.Config) -> None:

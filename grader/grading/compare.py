@@ -28,7 +28,7 @@ class DiskCachedReference:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.inner = InProcessRunner(Tree(SOLUTIONS))
+        self.inner = InProcessRunner(Tree(SOLUTIONS), reference=True)
         folder.mkdir(parents=True, exist_ok=True)
 
     def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:

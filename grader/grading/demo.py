@@ -29,13 +29,15 @@ def _zip_folder(folder: Path, archive: Path, prefix: str = "") -> None:
                 zf.write(path, prefix + path.relative_to(folder).as_posix())
 
 
-def load_redteam() -> list[dict]:
-    """The hostile submissions' specs (``examples/redteam.yaml``)."""
-    return yaml.safe_load(REDTEAM.read_text(encoding="utf-8"))
+def load_redteam(chapter: str = "ch01_game2048") -> list[dict]:
+    """The hostile submissions' specs for one chapter (``examples/redteam.yaml``)."""
+    specs = yaml.safe_load(REDTEAM.read_text(encoding="utf-8"))
+    return [s for s in specs if s.get("chapter", "ch01_game2048") == chapter]
 
 
-def build_redteam(dest: Path, spec: dict, chapter: str = "ch01_game2048") -> None:
-    """One hostile entry: its base tree plus the attack code and extra files."""
+def build_redteam(dest: Path, spec: dict) -> None:
+    """One hostile entry: its base tree plus the attack code and extra files (``chapter``: default ch01)."""
+    chapter = spec.get("chapter", "ch01_game2048")
     base = ASSIGNMENTS if spec["base"] == "skeleton" else SOLUTIONS
     folder = dest / spec["name"]
     _copy_chapters(base, folder, [chapter])
@@ -81,5 +83,5 @@ def build_class(dest: Path, chapter: str = "ch01_game2048", mutants: tuple[str, 
             _zip_folder(Path(tmp), dest / f"mutant_{mutant_id}.zip")
     build_malformed(dest, chapter)
     if redteam:
-        for spec in load_redteam():
-            build_redteam(dest, spec, chapter)
+        for spec in load_redteam(chapter):
+            build_redteam(dest, spec)

@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,11 +22,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from grader import REPO_ROOT, __version__
 from grader.grading import rubric
-from grader.grading.intake import Submission, entries, stage
+from grader.grading.intake import Submission, entries, stage, tree_hash
 from grader.grading.record import Gradebook, Row
-from grader.grading.sandbox.client import Limits, SandboxConfig, default_hidden, preflight
+from grader.grading.sandbox.client import Limits, SandboxConfig, data_dirs, default_hidden, die_with_parent, preflight, share_caches, sweep_sandboxes
+from grader.harness.outcomes import GRADER_ERROR
 from grader.harness.plugin import test_identity
-from grader.i18n import get_lang
+from grader.i18n import get_lang, t
 from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC, chapters as list_chapters
 
 
@@ -41,6 +43,9 @@ class Options:
     similarity_threshold: float = 0.5
     namespaces: bool = True
     skip_slow: bool = False
+    only: list[str] = field(default_factory=list)  # regrade these ids; everyone else stays as recorded
+    force: bool = False  # regrade even when nothing changed
+    prune: bool = False  # remove students whose entry left the folder
 
 
 class SandboxUnavailable(RuntimeError):
@@ -52,15 +57,37 @@ def sandbox_base() -> Path:
     return Path(os.environ.get("KIT_SANDBOX_DIR") or Path(tempfile.gettempdir()) / "ai-kit-sandboxes")
 
 
+def _digest(paths: list[Path], digest: "hashlib._Hash") -> None:
+    for folder in paths:
+        files = [folder] if folder.is_file() else sorted(folder.rglob("*")) if folder.is_dir() else []
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+
+
 def kit_version() -> str:
     """``<version>+<digest>`` of everything that decides a grade (tests, reference, rubrics, grader)."""
     digest = hashlib.sha256()
-    for folder in (TESTS_PUBLIC, TESTS_HIDDEN, SOLUTIONS, REPO_ROOT / "grader"):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc",):
-                digest.update(path.relative_to(REPO_ROOT).as_posix().encode())
-                digest.update(path.read_bytes())
+    _digest([TESTS_PUBLIC, TESTS_HIDDEN, SOLUTIONS, REPO_ROOT / "grader"], digest)
     return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def chapter_version(chapter: str) -> str:
+    """A digest of what decides one chapter's grade: its tests, rubric and reference, the shared probe
+    helpers, the given ``kitdata`` package and the grader."""
+    digest = hashlib.sha256(__version__.encode())
+    shared = [p for root in (TESTS_PUBLIC, TESTS_HIDDEN) for p in sorted(root.glob("*.py"))]
+    _digest([REPO_ROOT / "grader", SOLUTIONS / "kitdata", *shared,
+             TESTS_PUBLIC / chapter, TESTS_HIDDEN / chapter, SOLUTIONS / chapter], digest)
+    return digest.hexdigest()
+
+
+def chapter_key(sub: Submission, chapter: str, version: str, mode: str) -> str:
+    """What a chapter's recorded rows were graded under: the kit's chapter version, the mode, and
+    the student's files of that chapter (or their absence, or why the entry was unreadable)."""
+    files = tree_hash(sub.tree, [chapter]) if sub.tree is not None and chapter in sub.chapters else "absent"
+    return hashlib.sha256(f"{version}|{mode}|{sub.status}|{sub.reason}|{files}".encode()).hexdigest()
 
 
 class _Collector:
@@ -95,25 +122,45 @@ def _row(name: str, status: str, points: float, message: str, brief: str, durati
                rub.visibility_for(kind), duration)
 
 
-def score(sub: Submission, names: dict[str, list[str]], outcomes: list[dict]) -> list[Row]:
-    """Rows for every test of every graded chapter: from outcomes, or failed with the reason."""
+def score(sub: Submission, names: dict[str, list[str]], outcomes: list[dict], error: str = "") -> list[Row]:
+    """Rows for every test of the given chapters: from outcomes, or failed with the reason.
+
+    ``error`` is a failure of the trusted compare step (it never charges the student). A gate
+    (rubric ``gates``) that does not pass zeroes the rest of its chapter.
+    """
     lang = get_lang()
     got = {o["name"]: o for o in outcomes}
     rows = []
     for chapter, tests in names.items():
+        chapter_rows = []
         for name in tests:
             if sub.status != "ok":
-                rows.append(_row(name, "fail", 0.0, f"ungradable: {sub.reason}", f"ungradable: {sub.reason}"))
+                reason = t("row.unreadable", lang, status=sub.status, reason=sub.reason)
+                chapter_rows.append(_row(name, "fail", 0.0, reason, reason))
             elif chapter not in sub.chapters:
-                rows.append(_row(name, "fail", 0.0, "not submitted", "not submitted"))
+                chapter_rows.append(_row(name, "fail", 0.0, t("row.not_submitted", lang), t("row.not_submitted", lang)))
             elif name not in got:
-                rows.append(_row(name, "error", 0.0, "not run (grading stopped early)", "not run"))
+                why = t("grader_error", lang, exc="GradingStopped", msg=error or "the test produced no outcome")
+                chapter_rows.append(_row(name, GRADER_ERROR, 0.0, why, why))
             else:
                 o = got[name]
                 fraction = 1.0 if o["status"] == "pass" else float(o.get("fraction") or 0.0)
-                rows.append(_row(name, o["status"], fraction, o["detail"].get(lang, ""), o["brief"].get(lang, ""),
-                                 float(o.get("duration", 0.0))))
+                chapter_rows.append(_row(name, o["status"], fraction, o["detail"].get(lang, ""), o["brief"].get(lang, ""),
+                                         float(o.get("duration", 0.0))))
+        rows += apply_gates(chapter, chapter_rows, lang)
     return rows
+
+
+def apply_gates(chapter: str, rows: list[Row], lang: str) -> list[Row]:
+    """Zero the chapter's points when one of its gates did not pass (the rows keep their status)."""
+    rub = rubric.load(chapter)
+    closed = [r.test for r in rows if rub.is_gate(r.test) and r.status != "pass"]
+    if not closed:
+        return rows
+    note = t("row.gated", lang, gate=closed[0].split("/", 2)[2])
+    return [r if rub.is_gate(r.test) or not r.points else
+            Row(**{**asdict(r), "points": 0.0, "message": f"{note} {r.message}".strip(), "brief": f"{note} {r.brief}".strip()})
+            for r in rows]
 
 
 def uses_datasets(chapters: list[str]) -> bool:
@@ -134,18 +181,32 @@ def prepare_datasets(console: Console) -> None:
         console.print(f"[yellow]offline datasets not prepared:[/] {done.stderr.strip().splitlines()[-1:]}")
 
 
+def held_out_paths() -> list[str]:
+    """Files with held-out labels that sandboxes must not see, as the kit's data layer names them."""
+    if not (SOLUTIONS / "kitdata").is_dir():
+        return []
+    env = dict(os.environ, PYTHONPATH=str(SOLUTIONS), PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run([sys.executable, "-m", "kitdata", "--sandbox-hidden"], cwd=SOLUTIONS, env=env,
+                          capture_output=True, text=True, check=True)
+    return [line for line in done.stdout.splitlines() if line.strip()]
+
+
 def train_threads(jobs: int) -> str:
     """Threads a training probe may use: the cores shared among the parallel workers."""
     return os.environ.get("KIT_TRAIN_THREADS") or str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
 
 
-def compare_in_child(sub: Submission, chapters: list[str], opts: Options, slot: int) -> dict:
-    """Run the trusted compare step for one submission in a fresh process; returns its result."""
+def compare_in_child(sub: Submission, chapters: list[str], opts: Options, slot: int, refcache: Path,
+                     hidden: list[str]) -> dict:
+    """Run the trusted compare step for one submission's ``chapters`` in a fresh process; returns its result.
+
+    The child dies with this process (parent-death signal), and so do its sandboxes.
+    """
     work = opts.out / "work" / sub.student
     job = {
-        "tree": str(sub.tree), "chapters": [c for c in chapters if c in sub.chapters], "slot": slot,
-        "sandbox_base": str(sandbox_base()), "refcache": str(opts.out / "refcache"),
-        "hide": default_hidden([opts.out, opts.submissions]), "limits": asdict(opts.limits),
+        "tree": str(sub.tree), "chapters": chapters, "slot": slot,
+        "sandbox_base": str(sandbox_base()), "refcache": str(refcache),
+        "hide": hidden, "limits": asdict(opts.limits),
         "report": str(work / "outcomes.json"), "result": str(work / "result.json"), "namespaces": opts.namespaces,
         "skip_slow": opts.skip_slow,
     }
@@ -154,19 +215,41 @@ def compare_in_child(sub: Submission, chapters: list[str], opts: Options, slot: 
     Path(job["result"]).unlink(missing_ok=True)
     env = dict(os.environ, GRADER_LANG=get_lang(), PYTHONDONTWRITEBYTECODE="1", KIT_TRAIN_THREADS=train_threads(opts.jobs))
     try:
-        subprocess.run([sys.executable, "-I", "-m", "grader.grading.compare", str(job_path)], cwd=work, env=env,
-                       stdout=subprocess.DEVNULL, stderr=open(work / "compare.log", "w"),
-                       timeout=opts.limits.submission_seconds + 300)
+        with open(work / "compare.log", "w") as log:
+            subprocess.run([sys.executable, "-I", "-m", "grader.grading.compare", str(job_path)], cwd=work, env=env,
+                           stdout=subprocess.DEVNULL, stderr=log, timeout=opts.limits.submission_seconds + 300,
+                           preexec_fn=die_with_parent)
     except subprocess.TimeoutExpired:
-        return {"outcomes": [], "isolation": "unknown", "error": "grading timed out"}
+        return {"outcomes": [], "isolation": "unknown", "error": "the compare step did not finish in time"}
     result_path = Path(job["result"])
     if not result_path.is_file():
-        return {"outcomes": [], "isolation": "unknown", "error": "the compare step failed (see work/compare.log)"}
+        return {"outcomes": [], "isolation": "unknown", "error": f"the compare step failed (see {work / 'compare.log'})"}
     return json.loads(result_path.read_text(encoding="utf-8"))
 
 
+def sweep_outputs(out: Path, students: set[str]) -> None:
+    """Remove results/feedback files of students the gradebook no longer has (outputs agree with it)."""
+    for folder in (out / "results", out / "feedback"):
+        for path in folder.glob("*") if folder.is_dir() else []:
+            if path.stem not in students:
+                path.unlink()
+    for path in (out / "work").glob("*") if (out / "work").is_dir() else []:
+        if path.name not in students:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def reference_cache(out: Path, version: str) -> Path:
+    """The batch's cache of reference results, one folder per kit version (older ones removed)."""
+    root = out / "refcache"
+    root.mkdir(exist_ok=True)
+    for old in root.iterdir():
+        if old.name != version:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+    return root / version
+
+
 def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
-    """Grade every changed entry, record each as it finishes, then write every report."""
+    """Grade every changed chapter of every entry, record each submission as it finishes, then write every report."""
     from grader.grading.report.exports import write_grades_csv, write_results
     from grader.grading.report.feedback import write_feedback
     from grader.grading.report.html import write_report
@@ -177,23 +260,45 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     clock = time.monotonic()
     opts.out.mkdir(parents=True, exist_ok=True)
     os.chmod(opts.out, 0o700)
+    sweep_sandboxes(sandbox_base())
     chapters = opts.chapters or list_chapters(TESTS_PUBLIC)
     version = kit_version() + ("-quick" if opts.skip_slow else "")
+    mode = "quick" if opts.skip_slow else "full"
+    versions = {ch: chapter_version(ch) for ch in chapters}
     book = Gradebook(opts.out / "gradebook.sqlite")
     names = inventory(chapters, opts.skip_slow)
-    subs = [stage(student, path, opts.out / "work") for student, path in entries(opts.submissions)]
-    book.forget_missing({s.student for s in subs})
-    todo = [s for s in subs if not book.is_current(s.student, s.content_hash, version)]
+    found = entries(opts.submissions)
+    present = {student for student, _ in found}
+    unknown = sorted(set(opts.only) - present)
+    if unknown:
+        console.print(f"[yellow]--only: no entry for {', '.join(unknown)}[/]")
+    if opts.only:
+        found = [(student, path) for student, path in found if student in opts.only]
+    subs = [stage(student, path, opts.out / "work") for student, path in found]
+    gone = sorted({s["student"] for s in book.students()} - present)
+    if gone and opts.prune:
+        book.remove(gone)
+        console.print(f"pruned (no entry any more): {', '.join(gone)}")
+    elif gone:
+        console.print(f"[yellow]{len(gone)} student(s) in the gradebook have no entry here and are kept "
+                      f"(--prune removes them): {', '.join(gone[:10])}{' …' if len(gone) > 10 else ''}[/]")
+    keys = {s.student: {ch: chapter_key(s, ch, versions[ch], mode) for ch in chapters} for s in subs}
+    stale = {s.student: list(keys[s.student]) if opts.force else book.stale(s.student, keys[s.student]) for s in subs}
+    todo = [s for s in subs if stale[s.student]]
     console.print(f"{len(subs)} submissions, {len(todo)} to grade ({len(subs) - len(todo)} unchanged), "
                   f"chapters: {', '.join(chapters)}, jobs: {opts.jobs}")
-    if todo and uses_datasets(chapters):
+    to_run = sorted({ch for s in todo if s.status == "ok" for ch in stale[s.student] if ch in s.chapters})
+    if to_run and uses_datasets(to_run):
         prepare_datasets(console)
-    if todo:
-        config = SandboxConfig(sandbox_base(), default_hidden([opts.out, opts.submissions]), opts.limits,
-                               namespaces=opts.namespaces)
+    hidden = default_hidden([opts.out, opts.submissions]) + (held_out_paths() if to_run else [])
+    if to_run:
+        config = SandboxConfig(sandbox_base(), hidden, opts.limits, namespaces=opts.namespaces)
+        for path in share_caches(list(data_dirs().values())):
+            console.print(f"[yellow]the sandbox cannot read {path} (not ours to chmod)[/]")
         problem = preflight(config)
         if problem:
             raise SandboxUnavailable(f"the grading sandbox cannot start, nothing was graded: {problem}")
+    refcache = reference_cache(opts.out, version)
     phases["intake"], clock = time.monotonic() - clock, time.monotonic()
     slots: "queue.Queue[int]" = queue.Queue()
     for i in range(max(1, opts.jobs)):
@@ -201,11 +306,12 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
 
     def grade_one(sub: Submission) -> tuple[Submission, dict, float]:
         start = time.monotonic()
-        if sub.status != "ok" or not set(sub.chapters) & set(chapters):
+        run_now = [ch for ch in stale[sub.student] if ch in sub.chapters] if sub.status == "ok" else []
+        if not run_now:
             return sub, {"outcomes": [], "isolation": "-"}, 0.0
         slot = slots.get()
         try:
-            return sub, compare_in_child(sub, chapters, opts, slot), time.monotonic() - start
+            return sub, compare_in_child(sub, run_now, opts, slot, refcache, hidden), time.monotonic() - start
         finally:
             slots.put(slot)
 
@@ -217,25 +323,32 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
         futures = [pool.submit(grade_one, s) for s in todo]
         for future in as_completed(futures):
             sub, result, seconds = future.result()
-            rows = score(sub, names, result["outcomes"])
-            reason = sub.reason or result.get("error", "")
+            graded = {ch: keys[sub.student][ch] for ch in stale[sub.student]}
+            rows = score(sub, {ch: names.get(ch, []) for ch in graded}, result["outcomes"], result.get("error", ""))
             isolation.add(result.get("isolation", "-"))
-            book.record(sub.student, sub.content_hash, version, sub.status, reason, result.get("isolation", "-"), seconds, rows)
+            book.record(sub.student, sub.content_hash, version, sub.status, sub.reason, result.get("isolation", "-"),
+                        seconds, rows, graded)
             progress.update(task, advance=1, description=sub.student)
     phases["grading"], clock = time.monotonic() - clock, time.monotonic()
     students, results = book.students(), book.results()
-    write_grades_csv(opts.out / "grades.csv", students, results, chapters)
+    shown = sorted(set(chapters) | {r["chapter"] for r in results})
+    if set(shown) - set(names):
+        names.update(inventory(sorted(set(shown) - set(names)), opts.skip_slow))
+    maxima = {ch: sum(rubric.load(ch).points_for(n) for n in names.get(ch, [])) for ch in shown}
+    sweep_outputs(opts.out, {s["student"] for s in students})
+    write_grades_csv(opts.out / "grades.csv", students, results, shown, maxima)
     write_results(opts.out / "results", students, results)
     write_feedback(opts.out / "feedback", students, results)
     trees = {s.student: s.tree for s in subs if s.tree is not None}
     pairs = find_pairs(trees, chapters, opts.out / "similarity", opts.similarity_threshold, opts.jobs)
     phases["similarity"], clock = time.monotonic() - clock, time.monotonic()
     isolation |= {s["isolation"] for s in students}
-    meta = {"submissions": len(students), "chapters": chapters, "version": version,
+    errors = [r for r in results if r["status"] == GRADER_ERROR]
+    meta = {"submissions": len(students), "chapters": shown, "version": version, "grader_errors": len(errors),
             "isolation": sorted(i for i in isolation if i and i != "-") or ["-"], "when": time.strftime("%Y-%m-%d %H:%M")}
     write_report(opts.out / "report.html", students, results, pairs, meta)
     book.close()
     phases["reports"] = time.monotonic() - clock
     (opts.out / "timings.json").write_text(json.dumps({k: round(v, 3) for k, v in phases.items()}), encoding="utf-8")
     return {"students": students, "results": results, "pairs": pairs, "graded": len(todo), "version": version,
-            "phases": phases}
+            "phases": phases, "grader_errors": errors, "pruned": gone if opts.prune else [], "kept": [] if opts.prune else gone}

@@ -1,7 +1,10 @@
 """Record: the gradebook (SQLite), the record of truth. One transaction per submission.
 
-A re-run skips a student whose content hash and grader version are unchanged and whose last run
-finished; an interrupted run leaves every committed submission intact (WAL journal).
+Results are kept per student *and chapter*: each graded chapter stores the key it was graded under
+(the chapter's submitted files, the kit's tests/reference/rubric for it, the grading mode), so a
+re-run regrades exactly the chapters whose key changed, and grading one chapter never touches
+another's rows. A chapter whose grading hit a grader error keeps no key (it is regraded next time).
+An interrupted run leaves every committed submission intact (WAL journal).
 """
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
+
+from grader.harness.outcomes import GRADER_ERROR
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -23,6 +28,10 @@ CREATE TABLE IF NOT EXISTS results (
     brief TEXT NOT NULL, visibility TEXT NOT NULL, duration REAL NOT NULL,
     content_hash TEXT NOT NULL, grader_version TEXT NOT NULL,
     PRIMARY KEY (student, test)
+);
+CREATE TABLE IF NOT EXISTS graded (
+    student TEXT NOT NULL, chapter TEXT NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (student, chapter)
 );
 """
 
@@ -51,34 +60,40 @@ class Gradebook:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
 
-    def is_current(self, student: str, content_hash: str, version: str) -> bool:
-        """True when this exact content was already graded by this grader version."""
-        row = self.db.execute("SELECT content_hash, grader_version FROM submissions WHERE student = ?", (student,)).fetchone()
-        return row == (content_hash, version)
+    def stale(self, student: str, keys: dict[str, str]) -> list[str]:
+        """The chapters (of ``keys``: chapter -> key) not yet graded under exactly that key."""
+        done = dict(self.db.execute("SELECT chapter, key FROM graded WHERE student = ?", (student,)).fetchall())
+        return [chapter for chapter, key in keys.items() if done.get(chapter) != key]
 
     def record(self, student: str, content_hash: str, version: str, status: str, reason: str, isolation: str,
-               seconds: float, rows: Iterable[Row]) -> None:
-        """Replace the student's results in one transaction."""
+               seconds: float, rows: Iterable[Row], keys: dict[str, str]) -> None:
+        """Replace the student's results for the chapters in ``keys`` (and only those) in one transaction."""
+        rows = list(rows)
+        failed = {r.chapter for r in rows if r.status == GRADER_ERROR}
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
         with self.db:
             self.db.execute("BEGIN")
-            self.db.execute("DELETE FROM results WHERE student = ?", (student,))
+            for chapter, key in keys.items():
+                self.db.execute("DELETE FROM results WHERE student = ? AND chapter = ?", (student, chapter))
+                if chapter in failed:
+                    self.db.execute("DELETE FROM graded WHERE student = ? AND chapter = ?", (student, chapter))
+                else:
+                    self.db.execute("INSERT OR REPLACE INTO graded VALUES (?,?,?)", (student, chapter, key))
             self.db.executemany(
                 "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(student, r.test, r.chapter, r.kind, r.status, r.points, r.max_points, r.message, r.brief,
-                  r.visibility, r.duration, content_hash, version) for r in rows],
+                  r.visibility, r.duration, content_hash, version) for r in rows if r.chapter in keys],
             )
             self.db.execute("INSERT OR REPLACE INTO submissions VALUES (?,?,?,?,?,?,?,?)",
                             (student, content_hash, version, status, reason, isolation, seconds, stamp))
 
-    def forget_missing(self, students: set[str]) -> None:
-        """Drop students whose entry left the submissions folder."""
+    def remove(self, students: Iterable[str]) -> None:
+        """Delete these students entirely (``--prune``)."""
         with self.db:
             self.db.execute("BEGIN")
-            for (student,) in self.db.execute("SELECT student FROM submissions").fetchall():
-                if student not in students:
-                    self.db.execute("DELETE FROM results WHERE student = ?", (student,))
-                    self.db.execute("DELETE FROM submissions WHERE student = ?", (student,))
+            for student in students:
+                for table in ("results", "graded", "submissions"):
+                    self.db.execute(f"DELETE FROM {table} WHERE student = ?", (student,))
 
     def students(self) -> list[dict]:
         cur = self.db.execute("SELECT * FROM submissions ORDER BY student")

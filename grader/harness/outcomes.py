@@ -7,7 +7,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from grader.harness.check import CheckFailure
+from grader.harness.probes import is_students
 from grader.i18n import LANGS, t
+
+
+GRADER_ERROR = "grader-error"
 
 
 class ProbeError(Exception):
@@ -26,7 +30,7 @@ class Outcome:
     chapter: str
     kind: str  # "public" | "hidden"
     tasks: list[str]
-    status: str  # "pass" | "fail" | "todo" | "error" | "skip"
+    status: str  # "pass" | "fail" | "todo" | "error" | "skip" | "grader-error"
     fraction: float = 0.0
     detail: dict[str, str] = field(default_factory=dict)  # lang -> full diagnosis
     brief: dict[str, str] = field(default_factory=dict)  # lang -> reason without expected values
@@ -48,6 +52,11 @@ def _is_todo(exc: BaseException) -> bool:
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """pytest-timeout's failure (in process, the code under test did not return in time)."""
+    return type(exc).__name__ == "Failed" and str(exc).startswith("Timeout")
 
 
 def _where(exc: BaseException, target_root: Optional[Path]) -> tuple[str, int]:
@@ -72,6 +81,9 @@ def classify(exc: Optional[BaseException], target_root: Optional[Path] = None) -
             msg = _both(lambda lang: t("todo", lang, detail=exc.message))
             return "todo", 0.0, msg, msg
         exc_type, message, file, line = exc.exc_type, exc.message, exc.file, exc.line
+    elif not (is_students(exc) or isinstance(exc, NotImplementedError) or _timed_out(exc)):  # the reference, a cache, a check or the kit itself
+        msg = _both(lambda lang: t("grader_error", lang, exc=type(exc).__name__, msg=str(exc)[:500]))
+        return GRADER_ERROR, 0.0, msg, msg
     elif _is_todo(exc):
         msg = _both(lambda lang: t("todo", lang, detail=str(exc) or type(exc).__name__))
         return "todo", 0.0, msg, msg

@@ -48,7 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[TARGET_ROOT] = root
     if REFERENCE not in config.stash:  # live reference in the kit, stored snapshots in the student release
         live = SOLUTIONS.is_dir()
-        config.stash[REFERENCE] = CachedRunner(InProcessRunner(Tree(SOLUTIONS))) if live else SnapshotRunner()
+        config.stash[REFERENCE] = CachedRunner(InProcessRunner(Tree(SOLUTIONS), reference=True)) if live else SnapshotRunner()
     config.stash.setdefault(TARGET_ROOT, None)
     config.stash[OUTCOMES] = []
 

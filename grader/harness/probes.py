@@ -33,17 +33,42 @@ def call_key(probe: Probe, args: tuple, kwargs: dict) -> str:
     return codec.fingerprint({"probe": probe_id(probe), "args": list(args), "kwargs": kwargs})
 
 
-class InProcessRunner:
-    """Runs probes against ``tree`` in this process (what ``grader test`` and ``make test`` use)."""
+class GraderError(Exception):
+    """Something failed on the trusted side (the reference, a cache, the kit itself): never the student's fault."""
 
-    def __init__(self, tree: Tree) -> None:
+
+def blame_student(exc: BaseException) -> BaseException:
+    """Mark an exception as raised by the implementation under test (see :func:`is_students`)."""
+    exc.__dict__["_kit_student"] = True
+    return exc
+
+
+def is_students(exc: BaseException) -> bool:
+    """True for an exception that :class:`InProcessRunner` saw coming out of the code under test."""
+    return bool(getattr(exc, "__dict__", {}).get("_kit_student"))
+
+
+class InProcessRunner:
+    """Runs probes against ``tree`` in this process (what ``grader test`` and ``make test`` use).
+
+    An exception from the code under test is marked as the student's; from the reference
+    (``reference=True``) it becomes a :class:`GraderError`.
+    """
+
+    def __init__(self, tree: Tree, reference: bool = False) -> None:
         self.tree = tree
+        self.reference = reference
 
     def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
         args, kwargs = codec.roundtrip((list(args), kwargs))
-        with self.tree.active():
-            result = probe(*args, **kwargs)
-        return codec.roundtrip(result)
+        try:
+            with self.tree.active():
+                result = probe(*args, **kwargs)
+            return codec.roundtrip(result)
+        except Exception as exc:
+            if self.reference:
+                raise GraderError(f"the reference raised {type(exc).__name__} in {probe_id(probe)}: {exc}") from exc
+            raise blame_student(exc)
 
 
 class CachedRunner:

@@ -1,25 +1,18 @@
 """Probes for ch04_cnn: call the student's code, return plain data. No expected values here.
 
-Training runs use the kit's own model and data (``kitdata``) with the student's ``train_one_epoch`` /
-``evaluate``; the kit's code then predicts the test set, and the trusted test scores the predictions.
+The training runs are hidden probes (``tests_hidden/ch04_cnn/probes.py``).
 """
 from __future__ import annotations
 
 import importlib
 import math
 import sys
-import time
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from tests_public.torch_helpers import state as _state, watch as _watch
-
-# The graded training runs (shared with bench/bench_train.py); thresholds are in the hidden tests.
-MNIST_RUN = {"epochs": 3, "batch_size": 128, "lr": 2e-3, "gamma": 0.3, "augment": False}
-CIFAR_RUN = {"epochs": 2, "batch_size": 64, "lr": 1e-3, "gamma": 0.5, "n_train": 5000}
-
 
 def kitdata_vision():
     """``kitdata.vision``: the sandbox's copy, else the kit's own (``solutions/`` or ``assignments/``)."""
@@ -245,81 +238,3 @@ def optimizer_run(kwargs, steps):
         lrs.append(float(optimizer.param_groups[0]["lr"]))
     info["lrs"] = lrs
     return info
-
-
-# ------------------------------------------------------------------------------------------------
-# Training runs on the kit's data
-# ------------------------------------------------------------------------------------------------
-def _run_training(model, train_set, test_set, epochs, batch_size, make_opt, seed, threads):
-    previous = torch.get_num_threads()
-    if threads:
-        torch.set_num_threads(int(threads))
-    try:
-        return _train_and_predict(model, train_set, test_set, epochs, batch_size, make_opt, seed)
-    finally:
-        torch.set_num_threads(previous)
-
-
-def _train_and_predict(model, train_set, test_set, epochs, batch_size, make_opt, seed):
-    from torch.utils.data import DataLoader
-
-    from ch04_cnn.mnist_resnet import evaluate, train_one_epoch
-
-    start = time.perf_counter()
-    cpu_start = time.process_time()
-    train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True,
-                              generator=torch.Generator().manual_seed(seed))
-    test_loader = DataLoader(test_set, batch_size=250)
-    optimizer, scheduler = make_opt(model)
-    losses, accuracies = [], []
-    for _ in range(epochs):
-        losses.append(float(train_one_epoch(model, train_loader, nn.CrossEntropyLoss(), optimizer, "cpu")))
-        if scheduler is not None:
-            scheduler.step()
-    accuracies.append(float(evaluate(model, test_loader, "cpu")))
-    model.eval()
-    preds = []
-    with torch.no_grad():
-        for images, _ in test_loader:
-            preds.append(model(images).argmax(dim=1))
-    return {"predicted": torch.cat(preds).to(torch.int64), "losses": losses, "student_accuracy": accuracies[-1],
-            "seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu_start}
-
-
-def mnist_training_run(seed, epochs=3, batch_size=64, lr=1e-3, threads=0, augment=False, gamma=1.0):
-    """The kit's ResNet-18 on the offline MNIST-5k, trained by the student's loop (kit's Adam, lr x gamma per epoch)."""
-    from torchvision import transforms
-
-    vision = kitdata_vision()
-    torch.manual_seed(seed)
-    test_tf = [transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))]
-    train_tf = ([transforms.RandomRotation(10)] if augment else []) + test_tf
-    train_set = vision.load_mnist(train=True, transform=transforms.Compose(train_tf), offline=True)
-    test_set = vision.load_mnist(train=False, transform=transforms.Compose(test_tf), offline=True)
-    model = kit_resnet18_mnist()
-    def make_opt(m):
-        opt = torch.optim.Adam(m.parameters(), lr=lr)
-        return opt, (torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=gamma) if gamma != 1.0 else None)
-
-    return _run_training(model, train_set, test_set, epochs, batch_size, make_opt, seed, threads)
-
-
-def cifar_training_run(seed, epochs=2, batch_size=64, lr=1e-3, threads=0, n_train=5000, gamma=1.0):
-    """The kit's ResNet-18 on the first ``n_train`` offline CIFAR-format images, the student's loop, kit's Adam."""
-    from torch.utils.data import Subset
-    from torchvision import transforms
-
-    vision = kitdata_vision()
-    torch.manual_seed(seed)
-    tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,) * 3, (0.5,) * 3)])
-    train_set = vision.load_cifar10(train=True, transform=tf, offline=True)
-    if n_train < len(train_set):
-        train_set = Subset(train_set, range(n_train))
-    test_set = vision.load_cifar10(train=False, transform=tf, offline=True)
-    model = kit_resnet18_cifar()
-
-    def make_opt(m):
-        opt = torch.optim.Adam(m.parameters(), lr=lr)
-        return opt, (torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=gamma) if gamma != 1.0 else None)
-
-    return _run_training(model, train_set, test_set, epochs, batch_size, make_opt, seed, threads)

@@ -6,6 +6,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from grader.harness.outcomes import GRADER_ERROR
+
 STATUS = {"pass": "passed"}
 
 
@@ -17,17 +19,30 @@ def chapter_totals(results: list[dict]) -> dict[str, dict[str, float]]:
     return totals
 
 
-def write_grades_csv(path: Path, students: list[dict], results: list[dict], chapters: list[str]) -> None:
-    """One row per student: total, max_total, points per chapter, status."""
+def student_status(student: dict, rows: list[dict]) -> tuple[str, str]:
+    """``(status, reason)``: the intake's, unless a grader error left some of the student's tests ungraded."""
+    errors = [r for r in rows if r["status"] == GRADER_ERROR]
+    if errors:
+        return GRADER_ERROR, f"{len(errors)} test(s) hit a grader error; fix it and re-run (e.g. {errors[0]['test']})"
+    return student["status"], student["reason"]
+
+
+def write_grades_csv(path: Path, students: list[dict], results: list[dict], chapters: list[str],
+                     maxima: dict[str, float]) -> None:
+    """One row per student: total, max_total (from the rubric of the chapters), points per chapter, status, reason."""
     totals = chapter_totals(results)
-    max_total = sum(r["max_points"] for r in results if r["student"] == students[0]["student"]) if students else 0
+    rows_of: dict[str, list[dict]] = defaultdict(list)
+    for r in results:
+        rows_of[r["student"]].append(r)
+    max_total = sum(maxima.get(ch, 0.0) for ch in chapters)
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", "total", "max_total", *chapters, "status"])
+        writer.writerow(["student", "total", "max_total", *chapters, "status", "reason"])
         for s in students:
             per = totals.get(s["student"], {})
+            status, reason = student_status(s, rows_of[s["student"]])
             writer.writerow([s["student"], round(sum(per.values()), 4), round(max_total, 4),
-                             *[round(per.get(ch, 0.0), 4) for ch in chapters], s["status"]])
+                             *[round(per.get(ch, 0.0), 4) for ch in chapters], status, reason])
 
 
 def gradescope_result(student: dict, rows: list[dict]) -> dict:

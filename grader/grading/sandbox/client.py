@@ -23,7 +23,7 @@ from typing import Any, Optional
 from grader import REPO_ROOT
 from grader.harness import codec
 from grader.harness.outcomes import ProbeError
-from grader.harness.probes import Probe, probe_id
+from grader.harness.probes import GraderError, Probe, probe_id
 from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC
 
 HERE = Path(__file__).parent
@@ -93,6 +93,65 @@ def populate(folder: Path, tree: Path, chapters: list[str]) -> None:
     (folder / "tmp").mkdir()
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a child before exec: get SIGKILL when the parent dies (a ``preexec_fn``; Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_sandboxes(base: Path) -> list[Path]:
+    """Remove sandbox folders left by grader processes that no longer run (e.g. after ``kill -9``)."""
+    removed = []
+    for folder in base.glob("sbx-*-*") if base.is_dir() else []:
+        owner = folder.name.split("-")[1]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def data_dirs() -> dict[str, str]:
+    """The data folders a worker reads (read-only): tiktoken's cache, the kit's cache, ``datasets/``."""
+    return {"TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", str(REPO_ROOT / ".cache" / "tiktoken")),
+            "KIT_CACHE_DIR": os.environ.get("KIT_CACHE_DIR", str(REPO_ROOT / ".cache" / "kitdata")),
+            "KIT_DATASETS_DIR": os.environ.get("KIT_DATASETS_DIR", str(REPO_ROOT / "datasets"))}
+
+
+def share_caches(paths: list[str]) -> list[str]:
+    """Make the caches the sandbox reads world-readable (the worker runs under another uid);
+    returns the files that stay unreadable to others."""
+    unreadable = []
+    for top in paths:
+        for root, dirs, files in os.walk(top):
+            for name in [*dirs, *files]:
+                path = os.path.join(root, name)
+                st = os.lstat(path)
+                want = 0o005 if name in dirs else 0o004
+                if st.st_mode & want != want:
+                    try:
+                        os.chmod(path, st.st_mode | want)
+                    except OSError:
+                        unreadable.append(path)
+    return unreadable
+
+
 class WorkerDied(Exception):
     """The worker stopped answering: timeout, memory, crash or exit."""
 
@@ -102,7 +161,7 @@ class Sandbox:
 
     def __init__(self, tree: Path, chapters: list[str], config: SandboxConfig) -> None:
         config.base_dir.mkdir(parents=True, exist_ok=True, mode=0o711)
-        self.folder = Path(tempfile.mkdtemp(prefix="sbx-", dir=config.base_dir))
+        self.folder = Path(tempfile.mkdtemp(prefix=f"sbx-{os.getpid()}-", dir=config.base_dir))
         self.config = config
         populate(self.folder, tree, chapters)
         self.proc: Optional[subprocess.Popen] = None
@@ -116,12 +175,11 @@ class Sandbox:
                "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(self.folder / "tmp"), "KIT_OFFLINE": "1",
-               "HF_HUB_OFFLINE": "1", "TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", str(REPO_ROOT / ".cache" / "tiktoken"))}
-        env["KIT_CACHE_DIR"] = os.environ.get("KIT_CACHE_DIR", str(REPO_ROOT / ".cache" / "kitdata"))
-        env["KIT_DATASETS_DIR"] = os.environ.get("KIT_DATASETS_DIR", str(REPO_ROOT / "datasets"))
+               "HF_HUB_OFFLINE": "1", **data_dirs()}
         env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
         return {
             "sandbox": str(self.folder),
+            "parent": os.getpid(),
             "python": sys.executable,
             "fds": fds,
             "env": env,
@@ -144,7 +202,7 @@ class Sandbox:
         self.proc = subprocess.Popen(
             [sys.executable, "-I", "-S", str(HERE / "launcher.py"), json.dumps(cfg)],
             pass_fds=(req_r, ans_w, st_w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, close_fds=True,
+            stderr=subprocess.DEVNULL, close_fds=True, preexec_fn=die_with_parent,
         )
         for fd in (req_r, ans_w, st_w):
             os.close(fd)
@@ -270,6 +328,8 @@ class SandboxRunner:
             raise ProbeError("BadAnswer", "malformed answer from the sandbox")
         if "error" in answer:
             err = answer["error"] if isinstance(answer["error"], dict) else {}
+            if err.get("kit") and not err.get("todo"):
+                raise GraderError(f"the kit's given code raised {err.get('type')} in the sandbox: {err.get('message')}")
             raise ProbeError(str(err.get("type", "Error")), str(err.get("message", "")), str(err.get("file", "")),
                              int(err.get("line", 0) or 0), bool(err.get("todo", False)))
         return answer["ok"]

@@ -20,6 +20,7 @@ CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC = 0x20000, 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 STATUS_FD = 5
+PR_SET_PDEATHSIG = 1
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -114,6 +115,7 @@ def enter_namespaces(as_root):
     pid = os.fork()
     if pid:
         wait_and_exit(pid)
+    die_with_parent()  # PID 1 of the namespace: when it dies, the kernel kills everything in it
     return True
 
 
@@ -130,6 +132,14 @@ def wait_and_exit(pid):
         code = os.waitstatus_to_exitcode(status)
     finally:
         os._exit(128 - code if code < 0 else code & 0xFF)
+
+
+def die_with_parent(parent=None):
+    """SIGKILL when the parent goes (the kernel clears this on a change of uid: call it again after one).
+    ``parent``: the pid the parent must still have (``None`` where it cannot be seen, e.g. from PID 1)."""
+    _check(libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0), "prctl")
+    if parent is not None and os.getppid() != parent:  # the parent died before the call
+        os._exit(1)
 
 
 def set_limits(limits):
@@ -159,6 +169,7 @@ def status(message: dict) -> None:
 
 def main():
     cfg = json.loads(sys.argv[1])
+    die_with_parent(cfg["parent"])
     place_fds(cfg["fds"])
     os.setsid()
     mode = "basic"
@@ -180,6 +191,7 @@ def main():
             os.setgroups([])
             os.setgid(cfg["gid"])
             os.setuid(cfg["uid"])
+            die_with_parent()
         env = dict(cfg["env"])
         if mode != "namespaces":
             env["KIT_REFUSE_SOCKETS"] = "1"  # no network namespace: the worker refuses sockets itself

@@ -2,7 +2,8 @@
 
 Frames are an 8-byte big-endian length and a codec blob. A request is
 ``{"module", "function", "args", "kwargs"}``; the answer is ``{"ok": result}`` or
-``{"error": {"type", "message", "file", "line", "todo"}}``. Imports only the standard library,
+``{"error": {"kit", "type", "message", "file", "line", "todo"}}`` (``kit``: raised inside the kit's given
+``kitdata`` package, e.g. a missing cache — a grader error, not the student's). Imports only the standard library,
 numpy (through the codec) and whatever the probes import.
 """
 import importlib
@@ -46,7 +47,9 @@ def describe(exc, root):
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root + os.sep)]
     chapter = [f for f in frames if not os.path.basename(f.filename).startswith(("_kit_", "probes"))]
     where = chapter[-1] if chapter else None
+    kit = os.path.join(root, "kitdata") + os.sep  # the kit's given support package
     return {
+        "kit": bool(frames) and frames[-1].filename.startswith(kit),
         "type": type(exc).__name__,
         "message": str(exc)[:2000],
         "file": os.path.relpath(where.filename, root) if where else "",
