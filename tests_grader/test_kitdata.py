@@ -4,6 +4,7 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -116,4 +117,10 @@ def test_prepare_command(tmp_path):
     env = dict(os.environ, KIT_CACHE_DIR=str(tmp_path), PYTHONPATH=str(SOLUTIONS), KIT_OFFLINE="1")
     done = subprocess.run([sys.executable, "-m", "kitdata"], cwd=SOLUTIONS, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "1000 test images" in done.stdout and (tmp_path / "synthetic-cifar10-v1" / "cifar-10-batches-py").is_dir()
+    assert (tmp_path / "synthetic-cifar10-v1" / "cifar-10-batches-py").is_dir()
+    train = np.load(tmp_path / "mnist5k-v1-train.npz")  # the training split alone, for grading sandboxes
+    assert train["images"].shape == (4000, 28, 28) and train["labels"].shape == (4000,)
+    assert oct(os.stat(tmp_path / "mnist5k-v1-train.npz").st_mode & 0o777) == "0o644"
+    hidden = subprocess.run([sys.executable, "-m", "kitdata", "--sandbox-hidden"], cwd=SOLUTIONS, env=env,
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert any(Path(p, "mnist_5k.csv.gz").is_file() for p in hidden), hidden
