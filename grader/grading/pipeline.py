@@ -62,7 +62,7 @@ def _digest(paths: list[Path], digest: "hashlib._Hash") -> None:
         files = [folder] if folder.is_file() else sorted(folder.rglob("*")) if folder.is_dir() else []
         for path in files:
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
+                digest.update(path.relative_to(folder.parent).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes())
 
 
