@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
 .PHONY: setup test check release snapshots mutants play autoplay run quiz demo grade \
-        bench-2048 bench-grade bench-train bench-attention student-dist clean
+        bench-2048 bench-grade bench-train bench-attention selfgrade student-dist clean
 
 setup: $(STAMP)
 
@@ -90,6 +90,10 @@ bench-train: setup
 
 bench-attention: setup
 	$(PY) bench/bench_attention.py
+
+## The reference graded by `grade` with the training runs: full marks; the skeleton: 0 (CI runs the quick mode)
+selfgrade: setup
+	KIT_SELFGRADE_FULL=1 $(PY) -m pytest tests_grader/test_selfgrade.py -q -p no:cacheprovider
 
 clean:
 	rm -rf build grading-out examples/class examples/out .pytest_cache
