@@ -43,6 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "raised": {"zh": "你的代码抛出了 {exc}: {msg}{where}", "en": "your code raised {exc}: {msg}{where}"},
     "grader_error": {"zh": "评分程序出错（不是你的问题，请告诉助教）：{exc}: {msg}",
                      "en": "grader error (not your fault; tell your TA): {exc}: {msg}"},
+    "alone": {"zh": "每章单独评分：{chapter} 不能导入 {other}（一章只能用自己的模块和课程包给出的代码）",
+              "en": "each chapter is graded alone: {chapter} cannot import {other} (a chapter may use only its own modules and the kit's given code)"},
     "row.not_submitted": {"zh": "未提交", "en": "not submitted"},
     "row.unreadable": {"zh": "无法评分（{status}）：{reason}", "en": "ungradable ({status}): {reason}"},
     "row.gated": {"zh": "未通过规则检查 {gate}，本章不得分。", "en": "policy check {gate} failed, so this chapter scores 0."},

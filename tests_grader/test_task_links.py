@@ -5,7 +5,7 @@ import json
 import pytest
 
 from grader import REPO_ROOT
-from grader.harness.plugin import test_identity as identity
+from grader.harness.plugin import identity_of as identity
 from grader.layout import TESTS_HIDDEN, TESTS_PUBLIC, chapters
 
 

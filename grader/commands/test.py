@@ -12,7 +12,7 @@ from grader import REPO_ROOT
 from grader.layout import TESTS_HIDDEN, TESTS_PUBLIC, chapters
 
 
-def test_dirs(selected: list[str], hidden: bool) -> list[Path]:
+def chapter_dirs(selected: list[str], hidden: bool) -> list[Path]:
     """The test folders of the selected chapters (all chapters with public tests by default)."""
     names = selected or chapters(TESTS_PUBLIC)
     roots = [TESTS_PUBLIC] + ([TESTS_HIDDEN] if hidden else [])
@@ -31,7 +31,7 @@ def run_tests(
     expect_todo: bool = False,
 ) -> int:
     """Run pytest on the selected chapters; with ``expect_todo``, succeed only if every test is TODO."""
-    args = [str(p) for p in test_dirs(selected, hidden)]
+    args = [str(p) for p in chapter_dirs(selected, hidden)]
     args += ["-c", str(REPO_ROOT / "pyproject.toml"), "--target", target]
     if lang:
         args += ["--lang", lang]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -17,7 +18,7 @@ import pytest
 from grader import REPO_ROOT
 from grader.harness import codec
 from grader.harness.plugin import REFERENCE, RUNNER, TARGET_ROOT
-from grader.harness.probes import InProcessRunner, Probe, ProbeRunner, call_key
+from grader.harness.probes import InProcessRunner, Probe, ProbeRunner, call_key, chapter_of
 from grader.harness.trees import Tree
 from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC
 from grader.grading.sandbox.client import Limits, Sandbox, SandboxConfig, SandboxRunner
@@ -55,21 +56,46 @@ class GradingSession:
         config.stash[TARGET_ROOT] = None
 
 
-def test_paths(chapters: list[str]) -> list[str]:
+def chapter_test_paths(chapters: list[str]) -> list[str]:
     """Public and hidden test folders of the chapters."""
     return [str(root / ch) for ch in chapters for root in (TESTS_PUBLIC, TESTS_HIDDEN) if (root / ch).is_dir()]
+
+
+class ChapterSandboxes:
+    """A probe runner with one sandbox per chapter: a chapter is graded alone (only its own package and
+    the kit's given code are importable), and the submission's time budget spans all of them."""
+
+    def __init__(self, tree: Path, config: SandboxConfig) -> None:
+        self.tree, self.config = tree, config
+        self.started = time.monotonic()
+        self.runners: dict[str, SandboxRunner] = {}
+
+    def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
+        chapter = chapter_of(probe) or ""
+        if chapter not in self.runners:
+            self.runners[chapter] = SandboxRunner(Sandbox(self.tree, [chapter], self.config), started=self.started)
+        return self.runners[chapter](probe, *args, timeout=timeout, **kwargs)
+
+    @property
+    def isolation(self) -> str:
+        modes = {r.sandbox.isolation for r in self.runners.values()}
+        return ", ".join(sorted(modes)) or "not started"
+
+    def close(self) -> None:
+        for runner in self.runners.values():
+            runner.sandbox.close()
 
 
 def run_job(job: dict) -> dict:
     """Grade one submission's present chapters; returns ``{"outcomes": [...], "isolation": ...}``."""
     config = SandboxConfig(base_dir=Path(job["sandbox_base"]), hide=job["hide"], limits=Limits(**job["limits"]),
                            slot=job["slot"], namespaces=job.get("namespaces", True))
-    sandbox = Sandbox(Path(job["tree"]), job["chapters"], config)
+    sandboxes = ChapterSandboxes(Path(job["tree"]), config)
     report = Path(job["report"])
     try:
-        plugin = GradingSession(SandboxRunner(sandbox), DiskCachedReference(Path(job["refcache"])))
-        args = test_paths(job["chapters"]) + ["-c", str(REPO_ROOT / "pyproject.toml"), "-q", "-p", "no:cacheprovider",
-                                              "--no-task-table", "--report-json", str(report), "-o", "console_output_style=classic"]
+        plugin = GradingSession(sandboxes, DiskCachedReference(Path(job["refcache"])))
+        args = chapter_test_paths(job["chapters"]) + ["-c", str(REPO_ROOT / "pyproject.toml"), "-q", "-p", "no:cacheprovider",
+                                                      "--no-task-table", "--report-json", str(report), "-o", "console_output_style=classic"]
         args += ["-m", "not slow"] if job.get("skip_slow") else []
         with open(os.devnull, "w") as null:
             saved = sys.stdout
@@ -80,8 +106,8 @@ def run_job(job: dict) -> dict:
                 sys.stdout = saved
         outcomes = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
     finally:
-        isolation = sandbox.isolation
-        sandbox.close()
+        isolation = sandboxes.isolation
+        sandboxes.close()
     return {"outcomes": outcomes, "isolation": isolation}
 
 

@@ -26,7 +26,7 @@ from grader.grading.intake import Submission, entries, stage, tree_hash
 from grader.grading.record import Gradebook, Row
 from grader.grading.sandbox.client import Limits, SandboxConfig, data_dirs, default_hidden, die_with_parent, preflight, share_caches, sweep_sandboxes
 from grader.harness.outcomes import GRADER_ERROR
-from grader.harness.plugin import test_identity
+from grader.harness.plugin import identity_of
 from grader.i18n import get_lang, t
 from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC, chapters as list_chapters
 
@@ -96,7 +96,7 @@ class _Collector:
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in session.items:
-            chapter, _, name = test_identity(item)
+            chapter, _, name = identity_of(item)
             self.names.setdefault(chapter, []).append(name)
 
 

@@ -61,7 +61,7 @@ def _task_key(item: pytest.Item) -> tuple:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests in handout order: by chapter, then task, slow runs last (stable otherwise)."""
-    items.sort(key=lambda item: (test_identity(item)[0], *_task_key(item)))
+    items.sort(key=lambda item: (identity_of(item)[0], *_task_key(item)))
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def ref(request: pytest.FixtureRequest) -> ProbeRunner:
     return request.config.stash[REFERENCE]
 
 
-def test_identity(item: pytest.Item) -> tuple[str, str, str]:
+def identity_of(item: pytest.Item) -> tuple[str, str, str]:
     """``(chapter, kind, name)`` of a test from its path: ``tests_<kind>/<chapter>/test_*.py``."""
     path = Path(str(item.fspath))
     chapter = path.parent.name if is_chapter(path.parent.name) else "other"
@@ -87,7 +87,7 @@ def test_identity(item: pytest.Item) -> tuple[str, str, str]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report = yield
-    chapter, kind, name = test_identity(item)
+    chapter, kind, name = identity_of(item)
     if chapter != "other" and (report.when == "call" or (report.when == "setup" and not report.passed)):
         config = item.config
         tasks = [str(a) for m in item.iter_markers("task") for a in m.args]

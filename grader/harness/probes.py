@@ -11,6 +11,7 @@ from typing import Any, Callable, Optional, Protocol
 
 from grader.harness import codec
 from grader.harness.trees import Tree
+from grader.layout import is_chapter
 
 Probe = Callable[..., Any]
 
@@ -26,6 +27,12 @@ def probe_id(probe: Probe) -> str:
     if "<locals>" in probe.__qualname__ or not probe.__module__:
         raise ValueError(f"probe {probe.__qualname__} must be a top-level function of a probes module")
     return f"{probe.__module__}:{probe.__qualname__}"
+
+
+def chapter_of(probe: Probe) -> Optional[str]:
+    """The chapter a probe belongs to: ``tests_public.ch01_game2048.probes`` -> ``ch01_game2048``."""
+    parts = probe.__module__.split(".")
+    return next((p for p in parts if is_chapter(p)), None)
 
 
 def call_key(probe: Probe, args: tuple, kwargs: dict) -> str:
@@ -62,7 +69,7 @@ class InProcessRunner:
     def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
         args, kwargs = codec.roundtrip((list(args), kwargs))
         try:
-            with self.tree.active():
+            with self.tree.active(chapter_of(probe)):
                 result = probe(*args, **kwargs)
             return codec.roundtrip(result)
         except Exception as exc:

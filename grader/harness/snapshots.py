@@ -14,14 +14,8 @@ import numpy as np
 
 from grader.harness import codec
 from grader.harness.check import Message
-from grader.harness.probes import Probe, ProbeRunner, call_key
+from grader.harness.probes import Probe, ProbeRunner, call_key, chapter_of
 from grader.layout import TESTS_PUBLIC
-
-
-def chapter_of(probe: Probe) -> str:
-    """``tests_public.ch01_game2048.probes`` -> ``ch01_game2048``."""
-    parts = probe.__module__.split(".")
-    return parts[1] if len(parts) > 2 else parts[0]
 
 
 def snapshot_path(chapter: str) -> Path:

@@ -11,13 +11,27 @@ import importlib
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Optional
 
+from grader.i18n import t
 from grader.layout import is_chapter
 
 
 def _chapter_modules() -> dict[str, object]:
     return {name: mod for name, mod in sys.modules.items() if is_chapter(name.split(".")[0])}
+
+
+class ChapterAlone:
+    """A meta path finder that refuses every chapter package but one: a chapter is graded alone."""
+
+    def __init__(self, chapter: str) -> None:
+        self.chapter = chapter
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        top = name.split(".")[0]
+        if is_chapter(top) and top != self.chapter:
+            raise ImportError(t("alone", chapter=self.chapter, other=top), name=name)
+        return None
 
 
 class Tree:
@@ -28,22 +42,29 @@ class Tree:
         self._modules: dict[str, object] = {}
 
     @contextmanager
-    def active(self) -> Iterator["Tree"]:
-        """Within the block, ``import chXX_...`` resolves to this tree."""
+    def active(self, chapter: Optional[str] = None) -> Iterator["Tree"]:
+        """Within the block, ``import chXX_...`` resolves to this tree; with ``chapter``, only that
+        chapter's package can be imported (as when the grader stages it alone)."""
         outside = _chapter_modules()
         for name in outside:
             del sys.modules[name]
-        sys.modules.update(self._modules)
+        sys.modules.update({n: m for n, m in self._modules.items() if chapter is None or n.split(".")[0] == chapter})
+        guard = ChapterAlone(chapter) if chapter else None
+        if guard:
+            sys.meta_path.insert(0, guard)
         entry = str(self.root)
         sys.path.insert(0, entry)
         importlib.invalidate_caches()
         try:
             yield self
         finally:
+            if guard in sys.meta_path:
+                sys.meta_path.remove(guard)
             if entry in sys.path:
                 sys.path.remove(entry)
-            self._modules = _chapter_modules()
-            for name in self._modules:
+            now = _chapter_modules()
+            self._modules.update(now)
+            for name in now:
                 del sys.modules[name]
             sys.modules.update(outside)
 
