@@ -52,16 +52,10 @@ def attention_weights(mha: MultiHeadAttention, x: torch.Tensor) -> torch.Tensor:
             mha(x)
     finally:
         handle.remove()
-    if captured:
-        return captured[-1][0]
-    # Your forward does not call self.dropout: recompute the weights from your projections.
-    b, T, _ = x.shape
-    with torch.no_grad():
-        q = mha.W_query(x).view(b, T, mha.num_heads, -1).transpose(1, 2)
-        k = mha.W_key(x).view(b, T, mha.num_heads, -1).transpose(1, 2)
-        scores = q @ k.transpose(2, 3) / k.shape[-1] ** 0.5
-        scores = scores.masked_fill(torch.triu(torch.ones(T, T, dtype=torch.bool), 1), float("-inf"))
-        return torch.softmax(scores, dim=-1)[0]
+    if not captured:
+        raise RuntimeError("MultiHeadAttention.forward must apply self.dropout to the attention weights "
+                           "(the heat map reads them there) / MultiHeadAttention.forward 需要对注意力权重调用 self.dropout")
+    return captured[-1][0]
 
 
 def draw(labels: list[str], weights: torch.Tensor, out: Path) -> Path:

