@@ -45,6 +45,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "grader error (not your fault; tell your TA): {exc}: {msg}"},
     "alone": {"zh": "每章单独评分：{chapter} 不能导入 {other}（一章只能用自己的模块和课程包给出的代码）",
               "en": "each chapter is graded alone: {chapter} cannot import {other} (a chapter may use only its own modules and the kit's given code)"},
+    "timeout": {"zh": "{call} 在 {seconds:g} 秒内没有返回（停在 {file} 第 {line} 行）：是不是死循环？",
+                "en": "{call} did not return within {seconds:g} s (it was at {file}, line {line}): an endless loop?"},
     "row.not_submitted": {"zh": "未提交", "en": "not submitted"},
     "row.unreadable": {"zh": "无法评分（{status}）：{reason}", "en": "ungradable ({status}): {reason}"},
     "row.gated": {"zh": "未通过规则检查 {gate}，本章不得分。", "en": "policy check {gate} failed, so this chapter scores 0."},

@@ -1,13 +1,14 @@
 """What happened in one test, in plain data: pass / fail / todo / error, with a diagnosis."""
 from __future__ import annotations
 
+import reprlib
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from grader.harness.check import CheckFailure
-from grader.harness.probes import is_students
+from grader.harness.probes import ProbeTimeout, is_students
 from grader.i18n import LANGS, t
 
 
@@ -70,6 +71,22 @@ def _where(exc: BaseException, target_root: Optional[Path]) -> tuple[str, int]:
     return "", 0
 
 
+def _stuck_call(exc: BaseException, target_root: Optional[Path]) -> str:
+    """``function(arg=value, ...)`` of the deepest frame in the code under test when time ran out."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename).resolve()
+        if target_root is not None and path.is_relative_to(target_root):
+            found = tb.tb_frame
+        tb = tb.tb_next
+    if found is None:
+        return "?"
+    code = found.f_code
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    shown = ", ".join(f"{n}={reprlib.repr(found.f_locals.get(n))}" for n in names if n != "self")
+    return f"{code.co_name}({shown})"
+
+
 def classify(exc: Optional[BaseException], target_root: Optional[Path] = None) -> tuple[str, float, dict, dict]:
     """``(status, fraction, detail, brief)`` for a test that raised ``exc`` (``None``: passed)."""
     if exc is None:
@@ -87,6 +104,10 @@ def classify(exc: Optional[BaseException], target_root: Optional[Path] = None) -
     elif _is_todo(exc):
         msg = _both(lambda lang: t("todo", lang, detail=str(exc) or type(exc).__name__))
         return "todo", 0.0, msg, msg
+    elif isinstance(exc, ProbeTimeout):
+        call, (file, line) = _stuck_call(exc, target_root), _where(exc, target_root)
+        msg = _both(lambda lang: t("timeout", lang, call=call, seconds=exc.seconds, file=file or "?", line=line))
+        return "error", 0.0, msg, msg
     else:
         exc_type, message = type(exc).__name__, str(exc)
         file, line = _where(exc, target_root)

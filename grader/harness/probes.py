@@ -7,7 +7,12 @@ here works unchanged across the grader's sandbox boundary.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Protocol
+import os
+import signal
+import threading
+import time
+from contextlib import contextmanager, nullcontext
+from typing import Any, Callable, Iterator, Optional, Protocol
 
 from grader.harness import codec
 from grader.harness.trees import Tree
@@ -55,6 +60,40 @@ def is_students(exc: BaseException) -> bool:
     return bool(getattr(exc, "__dict__", {}).get("_kit_student"))
 
 
+DEFAULT_PROBE_SECONDS = float(os.environ.get("KIT_PROBE_SECONDS", "30"))  # make test: per probe call
+
+
+class ProbeTimeout(TimeoutError):
+    """The code under test did not return within the probe's time limit (``make test``, in process)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"did not return within {seconds:g} s")
+        self.seconds = seconds
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`ProbeTimeout` inside the running code after ``seconds`` (main thread only; an outer
+    alarm such as pytest-timeout's is suspended and re-armed with what it had left)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise ProbeTimeout(seconds)
+
+    start = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, expire)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer - (time.monotonic() - start)))
+
+
 class InProcessRunner:
     """Runs probes against ``tree`` in this process (what ``grader test`` and ``make test`` use).
 
@@ -68,8 +107,9 @@ class InProcessRunner:
 
     def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
         args, kwargs = codec.roundtrip((list(args), kwargs))
+        limit = None if self.reference else (timeout or DEFAULT_PROBE_SECONDS)
         try:
-            with self.tree.active(chapter_of(probe)):
+            with self.tree.active(chapter_of(probe)), time_limit(limit) if limit else nullcontext():
                 result = probe(*args, **kwargs)
             return codec.roundtrip(result)
         except Exception as exc:
