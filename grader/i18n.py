@@ -5,6 +5,7 @@ locale (``LC_ALL`` / ``LC_MESSAGES`` / ``LANG`` starting with ``zh`` means Chine
 """
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Optional
@@ -47,6 +48,35 @@ MESSAGES: dict[str, dict[str, str]] = {
               "en": "each chapter is graded alone: {chapter} cannot import {other} (a chapter may use only its own modules and the kit's given code)"},
     "timeout": {"zh": "{call} 在 {seconds:g} 秒内没有返回（停在 {file} 第 {line} 行）：是不是死循环？",
                 "en": "{call} did not return within {seconds:g} s (it was at {file}, line {line}): an endless loop?"},
+    # feedback (what a student reads)
+    "fb.title": {"zh": "评分反馈", "en": "Grading feedback"},
+    "fb.total": {"zh": "总分", "en": "Total"},
+    "fb.test": {"zh": "测试", "en": "Test"},
+    "fb.points": {"zh": "得分", "en": "Points"},
+    "fb.message": {"zh": "说明", "en": "Message"},
+    "fb.note": {"zh": "隐藏测试只显示名称、分数和简短原因。", "en": "Hidden tests show their name, points and a short reason only."},
+    "fb.common": {"zh": "本章 {n} 个测试都因同一个问题未通过：", "en": "{n} tests of this chapter failed for one reason:"},
+    "fb.see_above": {"zh": "同上", "en": "see above"},
+    # the TA's report
+    "rp.title": {"zh": "评分报告", "en": "Grading report"},
+    "rp.meta": {"zh": "{n} 份提交 · 章节：{chapters} · 评分程序 {version} · 隔离：{isolation} · {when}",
+                "en": "{n} submissions · chapters: {chapters} · grader {version} · isolation: {isolation} · {when}"},
+    "rp.scores": {"zh": "分数", "en": "Scores"},
+    "rp.stats": {"zh": "平均 {mean:.1f} · 中位数 {median:.1f} · 满分 {max:g} · 零分 {zeros} 人 · 无法评分 {ungradable} 人 · 评分程序出错 {errors} 项",
+                 "en": "mean {mean:.1f} · median {median:.1f} · max {max:g} · zeros: {zeros} · ungradable: {ungradable} · grader errors: {errors}"},
+    "rp.student": {"zh": "学生", "en": "Student"}, "rp.total": {"zh": "总分", "en": "Total"},
+    "rp.status": {"zh": "状态", "en": "Status"}, "rp.seconds": {"zh": "秒", "en": "Seconds"},
+    "rp.note": {"zh": "备注", "en": "Note"}, "rp.feedback": {"zh": "反馈", "en": "Feedback"},
+    "rp.rates": {"zh": "各测试通过率（最难的在前；分母为提交了该章的学生）",
+                 "en": "Pass rate per test (hardest first; over the students who submitted the chapter)"},
+    "rp.test": {"zh": "测试", "en": "Test"}, "rp.rate": {"zh": "通过率", "en": "Passed"},
+    "rp.of": {"zh": "{rate:.0f}%（{n} 人中）", "en": "{rate:.0f}% of {n}"},
+    "rp.legend": {"zh": "绿色条：通过的比例（部分得分按比例计）", "en": "green bar: the share that passed (partial credit counts pro rata)"},
+    "rp.similarity": {"zh": "相似度（按学生对，最高的在前）", "en": "Similarity (per pair of students, highest first)"},
+    "rp.pair": {"zh": "学生对", "en": "Pair"}, "rp.files": {"zh": "文件", "en": "Files"},
+    "rp.highest": {"zh": "最高", "en": "Highest"}, "rp.side": {"zh": "对照", "en": "Side by side"},
+    "rp.no_pairs": {"zh": "没有超过阈值的学生对。", "en": "No pair above the threshold."},
+    "rp.timings": {"zh": "用时", "en": "Timings"},
     "row.not_submitted": {"zh": "未提交", "en": "not submitted"},
     "row.unreadable": {"zh": "无法评分（{status}）：{reason}", "en": "ungradable ({status}): {reason}"},
     "row.gated": {"zh": "未通过规则检查 {gate}，本章不得分。", "en": "policy check {gate} failed, so this chapter scores 0."},
@@ -97,6 +127,28 @@ def get_lang() -> str:
 def t(key: str, lang: Optional[str] = None, **params: object) -> str:
     """The message ``key`` in ``lang`` (default: the language in force), formatted with ``params``."""
     return MESSAGES[key][lang or get_lang()].format(**params)
+
+
+def both(key: str, **params: object) -> dict[str, str]:
+    """The message ``key`` in every language."""
+    return {lang: t(key, lang, **params) for lang in LANGS}
+
+
+def stored(text: "dict[str, str]") -> str:
+    """A bilingual message as the gradebook stores it (JSON), so every report can pick its language later."""
+    return json.dumps(text, ensure_ascii=False, sort_keys=True)
+
+
+def shown(text: str, lang: Optional[str] = None) -> str:
+    """A stored message in ``lang`` (plain strings from older gradebooks pass through)."""
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(data, dict):
+            return pick(data, lang)
+    return text
 
 
 def pick(text: "dict[str, str] | str", lang: Optional[str] = None) -> str:

@@ -73,6 +73,6 @@ def grade(args: argparse.Namespace) -> int:
     if errors:
         console.print(f"[bold red]{len(errors)} test result(s) are grader errors (the kit failed, not the students); "
                       f"they score nothing until fixed and re-run. First: {errors[0]['student']} {errors[0]['test']}: "
-                      f"{errors[0]['message'][:300]}[/]")
+                      f"{i18n.shown(errors[0]['message'])[:300]}[/]")
         return 3
     return 0

@@ -27,7 +27,7 @@ from grader.grading.record import Gradebook, Row
 from grader.grading.sandbox.client import Limits, SandboxConfig, data_dirs, default_hidden, die_with_parent, preflight, share_caches, sweep_sandboxes
 from grader.harness.outcomes import GRADER_ERROR
 from grader.harness.plugin import identity_of
-from grader.i18n import get_lang, t
+from grader.i18n import LANGS, both, get_lang, shown, stored
 from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC, chapters as list_chapters
 
 
@@ -125,41 +125,46 @@ def _row(name: str, status: str, points: float, message: str, brief: str, durati
 def score(sub: Submission, names: dict[str, list[str]], outcomes: list[dict], error: str = "") -> list[Row]:
     """Rows for every test of the given chapters: from outcomes, or failed with the reason.
 
-    ``error`` is a failure of the trusted compare step (it never charges the student). A gate
-    (rubric ``gates``) that does not pass zeroes the rest of its chapter.
+    Messages are stored in both languages (reports pick theirs). ``error`` is a failure of the trusted
+    compare step (it never charges the student). A gate (rubric ``gates``) that does not pass zeroes
+    the rest of its chapter.
     """
-    lang = get_lang()
     got = {o["name"]: o for o in outcomes}
     rows = []
     for chapter, tests in names.items():
         chapter_rows = []
         for name in tests:
             if sub.status != "ok":
-                reason = t("row.unreadable", lang, status=sub.status, reason=sub.reason)
+                reason = stored(both("row.unreadable", status=sub.status, reason=sub.reason))
                 chapter_rows.append(_row(name, "fail", 0.0, reason, reason))
             elif chapter not in sub.chapters:
-                chapter_rows.append(_row(name, "fail", 0.0, t("row.not_submitted", lang), t("row.not_submitted", lang)))
+                absent = stored(both("row.not_submitted"))
+                chapter_rows.append(_row(name, "fail", 0.0, absent, absent))
             elif name not in got:
-                why = t("grader_error", lang, exc="GradingStopped", msg=error or "the test produced no outcome")
+                why = stored(both("grader_error", exc="GradingStopped", msg=error or "the test produced no outcome"))
                 chapter_rows.append(_row(name, GRADER_ERROR, 0.0, why, why))
             else:
                 o = got[name]
                 fraction = 1.0 if o["status"] == "pass" else float(o.get("fraction") or 0.0)
-                chapter_rows.append(_row(name, o["status"], fraction, o["detail"].get(lang, ""), o["brief"].get(lang, ""),
-                                         float(o.get("duration", 0.0))))
-        rows += apply_gates(chapter, chapter_rows, lang)
+                chapter_rows.append(_row(name, o["status"], fraction, stored(o["detail"]) if o["detail"] else "",
+                                         stored(o["brief"]) if o["brief"] else "", float(o.get("duration", 0.0))))
+        rows += apply_gates(chapter, chapter_rows)
     return rows
 
 
-def apply_gates(chapter: str, rows: list[Row], lang: str) -> list[Row]:
+def apply_gates(chapter: str, rows: list[Row]) -> list[Row]:
     """Zero the chapter's points when one of its gates did not pass (the rows keep their status)."""
     rub = rubric.load(chapter)
     closed = [r.test for r in rows if rub.is_gate(r.test) and r.status != "pass"]
     if not closed:
         return rows
-    note = t("row.gated", lang, gate=closed[0].split("/", 2)[2])
+    note = both("row.gated", gate=closed[0].split("/", 2)[2])
+
+    def prefixed(text: str) -> str:
+        return stored({lang: f"{note[lang]} {shown(text, lang)}".strip() for lang in LANGS})
+
     return [r if rub.is_gate(r.test) or not r.points else
-            Row(**{**asdict(r), "points": 0.0, "message": f"{note} {r.message}".strip(), "brief": f"{note} {r.brief}".strip()})
+            Row(**{**asdict(r), "points": 0.0, "message": prefixed(r.message), "brief": prefixed(r.brief)})
             for r in rows]
 
 
@@ -339,14 +344,16 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     write_grades_csv(opts.out / "grades.csv", students, results, shown, maxima)
     write_results(opts.out / "results", students, results)
     write_feedback(opts.out / "feedback", students, results)
-    trees = {s.student: s.tree for s in subs if s.tree is not None}
+    trees = {s["student"]: opts.out / "work" / s["student"] / "tree" for s in students
+             if (opts.out / "work" / s["student"] / "tree").is_dir()}
     pairs = find_pairs(trees, chapters, opts.out / "similarity", opts.similarity_threshold, opts.jobs)
     phases["similarity"], clock = time.monotonic() - clock, time.monotonic()
     isolation |= {s["isolation"] for s in students}
     errors = [r for r in results if r["status"] == GRADER_ERROR]
     meta = {"submissions": len(students), "chapters": shown, "version": version, "grader_errors": len(errors),
-            "isolation": sorted(i for i in isolation if i and i != "-") or ["-"], "when": time.strftime("%Y-%m-%d %H:%M")}
-    write_report(opts.out / "report.html", students, results, pairs, meta)
+            "isolation": sorted(i for i in isolation if i and i != "-") or ["-"], "when": time.strftime("%Y-%m-%d %H:%M"),
+            "phases": dict(phases)}
+    write_report(opts.out / "report.html", students, results, pairs, meta, trees, maxima)
     book.close()
     phases["reports"] = time.monotonic() - clock
     (opts.out / "timings.json").write_text(json.dumps({k: round(v, 3) for k, v in phases.items()}), encoding="utf-8")

@@ -2,7 +2,7 @@
 
 ```yaml
 default_points: 1
-visibility: {public: visible, hidden: after_due_date}   # visible | hidden | after_due_date
+visibility: {public: visible, hidden: after_due_date}   # visible | hidden | after_due_date | after_published
 points:
   hidden/test_ai_strength_ladder: 4      # "<kind>/<test function>" (parametrized cases share it)
 gates: [hidden/test_numpy_only_policy]  # policy checks: 0 points; failing one zeroes the chapter
@@ -19,7 +19,7 @@ import yaml
 
 from grader.layout import TESTS_HIDDEN
 
-VISIBILITIES = ("visible", "hidden", "after_due_date")
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")  # Gradescope's values
 
 
 @dataclass

@@ -6,7 +6,9 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from grader.grading.report.feedback import student_view, summary_line
 from grader.harness.outcomes import GRADER_ERROR
+from grader.i18n import shown
 
 STATUS = {"pass": "passed"}
 
@@ -23,26 +25,30 @@ def student_status(student: dict, rows: list[dict]) -> tuple[str, str]:
     """``(status, reason)``: the intake's, unless a grader error left some of the student's tests ungraded."""
     errors = [r for r in rows if r["status"] == GRADER_ERROR]
     if errors:
-        return GRADER_ERROR, f"{len(errors)} test(s) hit a grader error; fix it and re-run (e.g. {errors[0]['test']})"
+        return GRADER_ERROR, f"{len(errors)} test(s) hit a grader error; fix it and re-run (e.g. {errors[0]['test']}: {shown(errors[0]['message'], 'en')[:200]})"
     return student["status"], student["reason"]
 
 
 def write_grades_csv(path: Path, students: list[dict], results: list[dict], chapters: list[str],
                      maxima: dict[str, float]) -> None:
-    """One row per student: total, max_total (from the rubric of the chapters), points per chapter, status, reason."""
+    """One row per student: total, max_total (from the rubric of the chapters), points per chapter, status, reason;
+    also ``<name>-excel.csv``, the same table in UTF-8 with a BOM for Excel."""
     totals = chapter_totals(results)
     rows_of: dict[str, list[dict]] = defaultdict(list)
     for r in results:
         rows_of[r["student"]].append(r)
     max_total = sum(maxima.get(ch, 0.0) for ch in chapters)
+    table = [["student", "total", "max_total", *chapters, "status", "reason"]]
+    for s in students:
+        per = totals.get(s["student"], {})
+        status, reason = student_status(s, rows_of[s["student"]])
+        table.append([s["student"], round(sum(per.values()), 4), round(max_total, 4),
+                      *[round(per.get(ch, 0.0), 4) for ch in chapters], status, reason])
     with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student", "total", "max_total", *chapters, "status", "reason"])
-        for s in students:
-            per = totals.get(s["student"], {})
-            status, reason = student_status(s, rows_of[s["student"]])
-            writer.writerow([s["student"], round(sum(per.values()), 4), round(max_total, 4),
-                             *[round(per.get(ch, 0.0), 4) for ch in chapters], status, reason])
+        csv.writer(f).writerows(table)
+    # Excel (notably on Chinese Windows) reads a CSV as the local code page unless it starts with a BOM.
+    with open(path.with_name(path.stem + "-excel.csv"), "w", newline="", encoding="utf-8-sig") as f:
+        csv.writer(f, dialect="excel").writerows(table)
 
 
 def gradescope_result(student: dict, rows: list[dict]) -> dict:
@@ -53,12 +59,12 @@ def gradescope_result(student: dict, rows: list[dict]) -> dict:
             "score": round(r["points"], 4),
             "max_score": r["max_points"],
             "status": STATUS.get(r["status"], "failed"),
-            "output": r["message"] if r["kind"] == "public" else r["brief"],
+            "output": shown(r["message"] if r["kind"] == "public" else r["brief"]),
             "visibility": r["visibility"],
         }
         for r in rows
     ]
-    output = student["reason"] or ""
+    output = summary_line(student_view(student, rows))
     return {
         "score": round(sum(r["points"] for r in rows), 4),
         "execution_time": round(student["seconds"], 2),

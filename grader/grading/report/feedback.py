@@ -1,26 +1,34 @@
-"""``feedback/<student>.md`` and ``.html``: what a student may see (hidden tests: name, points, a short reason)."""
+"""``feedback/<student>.md`` and ``.html``: what a student may see (hidden tests: name, points, a short reason).
+
+When one error fails most of a chapter's tests (a ``SyntaxError``, a missing module), it is said once
+at the top of the chapter and the rows point to it.
+"""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Optional
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from grader.i18n import get_lang
+from grader.i18n import get_lang, shown, t
 
 TEMPLATES = Path(__file__).parent / "templates"
-TEXT = {
-    "zh": {"title": "评分反馈", "total": "总分", "test": "测试", "points": "得分", "message": "说明", "status": "状态",
-           "passed": "通过", "failed": "未通过", "note": "隐藏测试只显示名称、分数和简短原因。"},
-    "en": {"title": "Grading feedback", "total": "Total", "test": "Test", "points": "Points", "message": "Message",
-           "status": "Status", "passed": "passed", "failed": "failed",
-           "note": "Hidden tests show their name, points and a short reason only."},
-}
+WORDS = ("title", "total", "test", "points", "message", "note")
 
 
 def environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                        trim_blocks=True, lstrip_blocks=True)
+
+
+def common_error(tests: list[dict]) -> Optional[str]:
+    """The message shared by every failing test of a chapter, when there are at least two of them."""
+    failing = [x["message"] for x in tests if not x["passed"]]
+    if len(failing) < 2:
+        return None
+    message, count = Counter(failing).most_common(1)[0]
+    return message if count == len(failing) and message else None
 
 
 def student_view(student: dict, rows: list[dict]) -> dict:
@@ -31,14 +39,28 @@ def student_view(student: dict, rows: list[dict]) -> dict:
             continue
         chapters[r["chapter"]].append({
             "name": r["test"], "points": round(r["points"], 2), "max": r["max_points"], "passed": r["status"] == "pass",
-            "message": r["message"] if r["kind"] == "public" else r["brief"],
+            "message": shown(r["message"] if r["kind"] == "public" else r["brief"]),
         })
+    view = {}
+    for ch, tests in sorted(chapters.items()):
+        common = common_error(tests)
+        if common:
+            tests = [{**x, "message": t("fb.see_above")} if not x["passed"] else x for x in tests]
+        view[ch] = {"tests": tests, "common": common, "failing": sum(not x["passed"] for x in tests),
+                    "points": round(sum(x["points"] for x in tests), 2), "max": sum(x["max"] for x in tests)}
     return {
         "student": student["student"], "reason": student["reason"], "status": student["status"],
         "total": round(sum(r["points"] for r in rows), 2), "max_total": sum(r["max_points"] for r in rows),
-        "chapters": {ch: {"tests": tests, "points": round(sum(t["points"] for t in tests), 2),
-                          "max": sum(t["max"] for t in tests)} for ch, tests in sorted(chapters.items())},
+        "chapters": view,
     }
+
+
+def summary_line(view: dict) -> str:
+    """One paragraph for the top of a student's results: the entry's reason and each chapter's common error."""
+    parts = [view["reason"]] if view["reason"] else []
+    parts += [f"{ch}: {t('fb.common', n=data['failing'])} {data['common']}" for ch, data in view["chapters"].items()
+              if data["common"]]
+    return "\n".join(parts)
 
 
 def _markdown(view: dict, text: dict) -> str:
@@ -46,12 +68,14 @@ def _markdown(view: dict, text: dict) -> str:
     if view["reason"]:
         lines += [f"> {view['reason']}", ""]
     for chapter, data in view["chapters"].items():
-        lines += [f"## {chapter} — {data['points']} / {data['max']}", "",
-                  f"| {text['test']} | {text['points']} | {text['message']} |", "|---|---|---|"]
-        for t in data["tests"]:
-            mark = "✓" if t["passed"] else "✗"
-            message = (t["message"] or "").replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| {mark} {t['name']} | {t['points']} / {t['max']} | {message} |")
+        lines += [f"## {chapter} — {data['points']} / {data['max']}", ""]
+        if data["common"]:
+            lines += [f"> **{t('fb.common', n=data['failing'])}** {data['common']}", ""]
+        lines += [f"| {text['test']} | {text['points']} | {text['message']} |", "|---|---|---|"]
+        for x in data["tests"]:
+            mark = "✓" if x["passed"] else "✗"
+            message = (x["message"] or "").replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| {mark} {x['name']} | {x['points']}&nbsp;/&nbsp;{x['max']} | {message} |")
         lines.append("")
     lines.append(f"_{text['note']}_")
     return "\n".join(lines) + "\n"
@@ -60,7 +84,7 @@ def _markdown(view: dict, text: dict) -> str:
 def write_feedback(folder: Path, students: list[dict], results: list[dict]) -> None:
     """Markdown and HTML feedback per student, in the language in force."""
     folder.mkdir(parents=True, exist_ok=True)
-    text = TEXT[get_lang()]
+    text = {w: t(f"fb.{w}") for w in WORDS}
     template = environment().get_template("feedback.html.j2")
     by_student: dict[str, list[dict]] = defaultdict(list)
     for r in results:
@@ -68,4 +92,5 @@ def write_feedback(folder: Path, students: list[dict], results: list[dict]) -> N
     for s in students:
         view = student_view(s, by_student.get(s["student"], []))
         (folder / f"{s['student']}.md").write_text(_markdown(view, text), encoding="utf-8")
-        (folder / f"{s['student']}.html").write_text(template.render(v=view, t=text, lang=get_lang()), encoding="utf-8")
+        html = template.render(v=view, t=text, lang=get_lang(), common=lambda n: t("fb.common", n=n))
+        (folder / f"{s['student']}.html").write_text(html, encoding="utf-8")
