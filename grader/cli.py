@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Callable, Optional
 
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+CHAPTER_PREFIX = re.compile(r"^ch\d\d(_[a-z0-9_]*)?$")  # `ch02` works wherever a chapter is named
 OWN_OPTIONS = {"--target": 1, "--lang": 1, "--hidden": 0, "--expect-todo": 0, "-h": 0, "--help": 0}
 
 
@@ -134,7 +136,8 @@ def split_passthrough(command: str, rest: list[str]) -> tuple[list[str], list[st
             ours += rest[i : i + width]
             i += width
             continue
-        positional = is_chapter(token) if command == "test" else len(ours) == 1 and not token.startswith("-")
+        positional = (is_chapter(token) or CHAPTER_PREFIX.match(token) is not None) if command == "test" \
+            else len(ours) == 1 and not token.startswith("-")
         if positional:
             ours.append(token)
         elif token != "--":

@@ -91,7 +91,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.pass": {"zh": "✓ 完成", "en": "✓ done"},
     "status.fail": {"zh": "✗ 有错", "en": "✗ failing"},
     "status.todo": {"zh": "TODO", "en": "TODO"},
-    "next": {"zh": "下一个任务：{task} {function} —— {hint}", "en": "Next task: {task} {function} — {hint}"},
+    "next": {"zh": "下一个任务：{task} {function}（{file}）—— {hint}", "en": "Next task: {task} {function} (in {file}) — {hint}"},
+    "chapter_line": {"zh": "{chapter}：已完成 {done}/{n} 个任务（下一个：{task}）", "en": "{chapter}: {done}/{n} tasks done (next: {task})"},
+    "chapter_partial": {"zh": "{chapter}：本次运行的 {done} 个任务都通过了（共 {n} 个，其余没有运行）",
+                        "en": "{chapter}: the {done} tasks that ran pass ({n} in all; the others did not run)"},
+    "more_failing": {"zh": "……还有 {n} 个未通过的检查（加 -v 全部显示）", "en": "... and {n} more failing checks (-v shows them all)"},
     "all_done": {"zh": "{chapter} 的所有任务都通过了！🎉", "en": "Every task of {chapter} passes! 🎉"},
     "see_verbose": {"zh": "加 -v 查看完整的调用栈。", "en": "Add -v for full tracebacks."},
 }

@@ -33,3 +33,14 @@ def resolve_target(target: str) -> Path:
     """``assignments`` / ``solutions`` / a path -> the tree root holding chapter packages."""
     named = {"assignments": ASSIGNMENTS, "solutions": SOLUTIONS}
     return named.get(target, Path(target)).resolve()
+
+
+def resolve_chapters(names: list[str], available: list[str]) -> list[str]:
+    """Chapter names as typed (``ch01`` or ``ch01_game2048``) -> full names; ``SystemExit`` naming the choices."""
+    out = []
+    for name in names:
+        hits = [c for c in available if c == name] or [c for c in available if c.startswith(name)]
+        if len(hits) != 1:
+            raise SystemExit(f"unknown chapter {name!r}; choose one of: {', '.join(available)}")
+        out.append(hits[0])
+    return out

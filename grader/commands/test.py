@@ -9,16 +9,18 @@ from typing import Optional
 import pytest
 
 from grader import REPO_ROOT
-from grader.layout import TESTS_HIDDEN, TESTS_PUBLIC, chapters
+from grader.layout import TESTS_HIDDEN, TESTS_PUBLIC, chapters, resolve_chapters
+
+
+# What a student sees by default: progress dots, then the kit's own summary (failing checks, task table,
+# next task) instead of pytest's failure sections and short summary; -v brings back tracebacks.
+STUDENT_VIEW = ["-q", "--tb=no", "-rN", "--no-header"]
 
 
 def chapter_dirs(selected: list[str], hidden: bool) -> list[Path]:
     """The test folders of the selected chapters (all chapters with public tests by default)."""
-    names = selected or chapters(TESTS_PUBLIC)
+    names = resolve_chapters(selected, chapters(TESTS_PUBLIC)) if selected else chapters(TESTS_PUBLIC)
     roots = [TESTS_PUBLIC] + ([TESTS_HIDDEN] if hidden else [])
-    unknown = [n for n in names if not any((r / n).is_dir() for r in roots)]
-    if unknown:
-        raise SystemExit(f"unknown chapter(s): {', '.join(unknown)}")
     return [r / n for n in names for r in roots if (r / n).is_dir()]
 
 
@@ -36,7 +38,8 @@ def run_tests(
     if lang:
         args += ["--lang", lang]
     if not expect_todo:
-        return int(pytest.main(args + extra))
+        quiet = [] if any(a.startswith("-v") or a.startswith("--tb") for a in extra) else STUDENT_VIEW
+        return int(pytest.main(args + quiet + extra))
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         pytest.main(args + ["-q", "--no-task-table", "--report-json", str(report)] + extra)

@@ -103,10 +103,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     return report
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    outcomes: list[Outcome] = config.stash[OUTCOMES]
-    if not config.getoption("--no-task-table") and outcomes:
-        print_task_tables(outcomes, terminalreporter)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The task tables come last on screen, after pytest's own result line, so the next task is what a student sees."""
+    outcomes: list[Outcome] = config.stash.get(OUTCOMES, [])
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and outcomes and not config.getoption("--no-task-table"):
+        print_task_tables(outcomes, reporter, verbose=config.getoption("verbose") > 0)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from typing import Any
+from typing import Any, Optional
 
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +14,7 @@ from grader.i18n import pick, t
 from grader.layout import TESTS_PUBLIC
 
 STYLE = {"pass": "green", "fail": "red", "todo": "yellow"}
+MAX_SHOWN = 10
 
 
 def load_tasks(chapter: str) -> list[dict]:
@@ -52,24 +53,43 @@ def chapter_table(chapter: str, outcomes: list[Outcome]) -> tuple[Table, list[tu
     return table, rows
 
 
-def print_task_tables(outcomes: list[Outcome], terminalreporter: Any) -> None:
-    """Write one table per chapter, then the next task to do (or a well done)."""
+def print_task_tables(outcomes: list[Outcome], terminalreporter: Any, verbose: bool = False) -> None:
+    """What a student reads at the end of ``make test``: the checks that fail (not the TODOs: the table
+    says those), the full task table of the first unfinished chapter (done and later chapters in one line
+    each, or every table with ``verbose``), and the next task, with its file, last."""
     by_chapter: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         by_chapter[o.chapter].append(o)
     buf = io.StringIO()
-    console = Console(file=buf, force_terminal=bool(getattr(terminalreporter, "hasmarkup", False)), width=100)
+    console = Console(file=buf, force_terminal=bool(getattr(terminalreporter, "hasmarkup", False)), width=110)
+    failing = [o for o in outcomes if o.status in ("fail", "error", "grader-error")]
+    if failing and not verbose:
+        for o in failing[:MAX_SHOWN]:
+            console.print(f"[red]✗[/] [bold]{o.name.split('/', 2)[2]}[/]: {pick(o.detail)}", highlight=False)
+        if len(failing) > MAX_SHOWN:
+            console.print(t("more_failing", n=len(failing) - MAX_SHOWN), style="dim")
+    next_task: Optional[tuple[str, dict]] = None
     for chapter in sorted(by_chapter):
         table, rows = chapter_table(chapter, by_chapter[chapter])
         if not rows:
             continue
-        console.print(table)
         todo = [task for task, status in rows if status in ("todo", "fail")]
-        if todo:
-            task = todo[0]
-            console.print(t("next", task=task["id"], function=task["function"], hint=pick(task["hint"])), style="bold")
+        unrun = [task for task, status in rows if status == "none"]  # e.g. left out by -k: no banner for those
+        done = len(rows) - len(todo) - len(unrun)
+        if verbose or (todo and next_task is None):
+            console.print(table)
+        elif todo:
+            console.print(t("chapter_line", chapter=chapter, done=done, n=len(rows), task=todo[0]["id"]), style="dim")
+        elif unrun:
+            console.print(t("chapter_partial", chapter=chapter, done=done, n=len(rows)), style="dim")
         else:
-            console.print(t("all_done", chapter=chapter), style="bold green")
-    if any(o.status in ("fail", "error") for o in outcomes):
+            console.print(t("all_done", chapter=chapter), style="green")
+        if todo and next_task is None:
+            next_task = (chapter, todo[0])
+    if failing:
         console.print(t("see_verbose"), style="dim")
+    if next_task is not None:
+        chapter, task = next_task
+        where = f"{chapter}/{task['module']}.py" if task.get("module") else chapter
+        console.print(t("next", task=task["id"], function=task["function"], hint=pick(task["hint"]), file=where), style="bold")
     terminalreporter.write(buf.getvalue())

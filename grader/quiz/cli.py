@@ -24,7 +24,8 @@ def default_quiz_dir() -> Path:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the quiz command's arguments to `parser`."""
-    parser.add_argument("chapter", help="chapter, e.g. ch02_backprop or ch02 / 章节，例如 ch02_backprop 或 ch02")
+    parser.add_argument("chapter", nargs="?", default="",
+                        help="chapter, e.g. ch02_backprop or ch02; none lists the banks / 章节，例如 ch02_backprop 或 ch02；不填则列出题库")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--answers", type=Path, metavar="FILE",
                       help="check a YAML answer file instead of asking / 检查 YAML 答案文件而不是逐题作答")
@@ -57,6 +58,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.out is not None and args.grade is None:
             raise QuizError(t("out_needs_grade", lang))
+        if not args.chapter:
+            names = sorted(p.stem for p in (args.quiz_dir or default_quiz_dir()).glob("*.yaml"))
+            console.print(Text(t("banks", lang, names=", ".join(names))))
+            return 0
         path = _bank_path(args.quiz_dir or default_quiz_dir(), args.chapter, lang)
         bank = load_bank(path)
     except QuizError as exc:

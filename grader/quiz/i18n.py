@@ -66,6 +66,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This quiz is graded and your copy has no answer key. Write your answers in an answer file "
         "(format in quizzes/README.md) and hand it in.",
     },
+    "banks": {"zh": "题库：{names}\n开始一个：make quiz CH=ch02（章节名前缀即可）",
+              "en": "Quiz banks: {names}\nStart one with: make quiz CH=ch02 (a prefix of the chapter name is enough)"},
     "unknown_chapter": {"zh": "找不到题库“{chapter}”。可用的有：{names}", "en": "No quiz bank for '{chapter}'. Available: {names}"},
     "ambiguous_chapter": {"zh": "“{chapter}”可以指：{names}", "en": "'{chapter}' could mean: {names}"},
     "bad_bank": {"zh": "题库 {path} 有问题：", "en": "The quiz bank {path} has problems:"},

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, TextIO
 
 from ch01_game2048.ai import move_score
-from ch01_game2048.board import MOVES, Board, add_random_tile, can_move, init_board, max_tile
+from ch01_game2048.board import MOVES, Board, add_random_tile, can_move, init_board, max_tile, slide_and_merge
 from ch01_game2048.render import (
     add_lang_argument,
     colour_enabled,
@@ -84,12 +84,16 @@ class Game:
 
 
 def preflight() -> None:
-    """Call every board function once, so that an unfinished task shows up before the game starts."""
-    game = Game(random.Random(0))
-    for key in MOVES:
-        MOVES[key](game.board)
-        move_score(game.board, key)
-    can_move(game.board)
+    """Call every board function once, in task order, so that the first unfinished task shows up before
+    the game starts."""
+    board = [[2, 2, 0, 0], [0, 4, 4, 0], [0, 0, 0, 0], [8, 0, 0, 8]]
+    slide_and_merge(board[0])  # 1.1
+    for key in MOVES:  # 1.2 the moves
+        MOVES[key](board)
+    for key in MOVES:  # 1.3 merge_score
+        move_score(board, key)
+    can_move(board)  # 1.4
+    Game(random.Random(0))  # 1.5 add_random_tile (init_board)
 
 
 # ----------------------------------------------------------------------------------------------
