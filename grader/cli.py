@@ -7,7 +7,7 @@ import sys
 from typing import Callable, Optional
 
 from grader import __version__, i18n
-from grader.layout import is_chapter
+from grader.layout import SOLUTIONS, is_chapter
 
 
 def _add_lang(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +50,14 @@ def cmd_quiz(args: argparse.Namespace, extra: list[str]) -> int:
     return quiz_cli.run(args)
 
 
+def cmd_submit(args: argparse.Namespace, extra: list[str]) -> int:
+    from pathlib import Path
+
+    from grader.commands.submit import submit
+
+    return submit(args.id, args.target, Path(args.out))
+
+
 def cmd_grade(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.grade import grade
 
@@ -63,7 +71,7 @@ def cmd_demo(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m grader", description="AI course kit: test, grade, release, quiz.")
+    parser = argparse.ArgumentParser(prog="python -m grader", description="AI course kit (zh/en): run `python -m grader COMMAND --help` for a command.")
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -75,16 +83,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lang(p)
     p.set_defaults(func=cmd_test)
 
-    p = sub.add_parser("release", help="write assignments/ from solutions/")
-    p.add_argument("--check", action="store_true", help="fail when assignments/ differs from what release writes")
-    p.add_argument("--student-dist", metavar="DIR", help="also write what students receive to DIR (and check it for leaks)")
-    p.set_defaults(func=cmd_release)
-
     p = sub.add_parser("run", help="run a chapter module as a program (e.g. ch01_game2048.play)")
     p.add_argument("module")
     p.add_argument("--target", default="assignments", help="assignments | solutions | PATH")
     p.add_argument("--lang", choices=i18n.LANGS, default=None, help="language of the program's messages")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("submit", help="zip your chapters as <ID>.zip for your TA, checked as the grader reads it")
+    p.add_argument("id", nargs="?", default="", help="your student id")
+    p.add_argument("--target", default="assignments", help="assignments | PATH (the tree to hand in)")
+    p.add_argument("--out", default=".", help="folder for the zip (default: here)")
+    _add_lang(p)
+    p.set_defaults(func=cmd_submit)
+
+    p = sub.add_parser("quiz", help="self-check quizzes")
+    try:
+        from grader.quiz import cli as quiz_cli
+
+        quiz_cli.add_arguments(p)
+    except ImportError:
+        p.add_argument("chapter")
+    p.set_defaults(func=cmd_quiz)
+    if not SOLUTIONS.is_dir():  # the student release: the student's commands only
+        return parser
+
+    p = sub.add_parser("release", help="write assignments/ from solutions/")
+    p.add_argument("--check", action="store_true", help="fail when assignments/ differs from what release writes")
+    p.add_argument("--student-dist", metavar="DIR", help="also write what students receive to DIR (and check it for leaks)")
+    p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("snapshots", help="record the reference results public tests compare with")
     p.add_argument("chapters", nargs="*")
@@ -96,15 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--only", default=None, help="one mutant id")
     p.set_defaults(func=cmd_mutants)
-
-    p = sub.add_parser("quiz", help="self-check quizzes")
-    try:
-        from grader.quiz import cli as quiz_cli
-
-        quiz_cli.add_arguments(p)
-    except ImportError:
-        p.add_argument("chapter")
-    p.set_defaults(func=cmd_quiz)
 
     p = sub.add_parser("grade", help="grade a folder of submissions (sandboxed, hidden tests)")
     from grader.commands.grade import add_arguments as grade_arguments

@@ -23,6 +23,7 @@ COPIED = {"assignments": ASSIGNMENTS, "tests_public": TESTS_PUBLIC, "grader": RE
           "datasets": REPO_ROOT / "datasets", "scripts": REPO_ROOT / "scripts"}
 TOP_FILES = ("pyproject.toml", "requirements.txt")
 MIN_SECRET_LEN = 12
+STUDENT_GITIGNORE = ".venv/\n.cache/\noutputs/\n__pycache__/\n*.pyc\n.pytest_cache/\n.hypothesis/\n.quiz-history/\n*.zip\n"
 
 
 def _ignore(_dir: str, names: list[str]) -> list[str]:
@@ -35,8 +36,8 @@ def _copy_quizzes(dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for path in sorted(QUIZZES.iterdir()):
         if path.suffix != ".yaml":
-            shutil.copy2(path, dest / path.name)
-            continue
+            continue  # the authoring guide is the instructors'
+
         bank = yaml.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(bank, dict) and bank.get("mode") == "graded":
             from grader.quiz.schema import strip_answer_keys
@@ -106,4 +107,5 @@ def write_student_dist(dest: Path) -> list[str]:
     _copy_quizzes(dest / "quizzes")
     shutil.copy2(STUDENT_FILES / "Makefile", dest / "Makefile")
     shutil.copy2(STUDENT_FILES / "README.md", dest / "README.md")
+    (dest / ".gitignore").write_text(STUDENT_GITIGNORE, encoding="utf-8")
     return find_leaks(dest)
