@@ -4,6 +4,9 @@ Allowed values: ``None``, ``bool``, ``int``, ``float``, ``str``, lists, tuples, 
 keys, numpy arrays and torch tensors (numeric or bool dtypes). ``encode`` turns them into one
 ``bytes`` blob (an ``.npz`` whose ``__json__`` entry describes the structure); ``decode`` reads it
 back with ``allow_pickle=False`` and type-checks everything.
+
+Sandbox-side too: the grader copies this file into every sandbox (``_kit_codec.py``), so it imports
+only the standard library, numpy and (lazily) torch — never the kit (tests_grader/test_sandbox_side.py).
 """
 from __future__ import annotations
 

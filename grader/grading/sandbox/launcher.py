@@ -8,6 +8,7 @@ mount read-only except the sandbox folder (TMPDIR points into it); a fresh /proc
 unprivileged uid/gid. Everywhere: its own session, rlimits
 (memory, CPU, processes, file size, open files), a scrubbed environment. Then ``exec`` the worker.
 The status line written to fd 5 says which isolation was applied.
+Imports only the standard library: it runs on the sandbox side of the boundary (test_sandbox_side.py).
 """
 import ctypes
 import fcntl
