@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from .style import longest_problems, question_problems
+
 TYPES = ("single", "multiple", "matching", "code_blanks", "short")
 MODES = ("self-check", "graded")
 KEY_FIELDS = ("answer", "explanation", "reference", "key_points")
@@ -233,11 +235,16 @@ def validate_bank(bank: Any, name: str) -> list[str]:
     questions = bank.get("questions")
     if not isinstance(questions, list) or not questions:
         return [*out, f"{name}.yaml: questions must be a non-empty list"]
+    valid = []
     for n, q in enumerate(questions, 1):
         qid = q.get("id") if isinstance(q, dict) else None
         where = qid if isinstance(qid, str) and qid.strip() else f"question {n}"
-        out += [f"{name}.yaml: {where}: {p}" for p in check_question(q)]
-    return out
+        problems = check_question(q)
+        if not problems:
+            valid.append(q)
+            problems = question_problems(q)
+        out += [f"{name}.yaml: {where}: {p}" for p in problems]
+    return out + [f"{name}.yaml: {p}" for p in longest_problems(valid)]
 
 
 def _norm(text: str) -> str:
