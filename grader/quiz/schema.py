@@ -221,8 +221,11 @@ def check_question(q: Any) -> list[str]:
     return problems
 
 
-def validate_bank(bank: Any, name: str) -> list[str]:
-    """Problems of one bank read from `<name>.yaml`, each prefixed with the file and question."""
+def validate_bank(bank: Any, name: str, style: bool = True) -> list[str]:
+    """Problems of one bank read from `<name>.yaml`, each prefixed with the file and question.
+
+    With `style`, also the authoring rules of `style.py` (choice letters, longest option, code comments).
+    """
     if not isinstance(bank, dict):
         return [f"{name}.yaml: a bank must be a mapping"]
     problems = [f"unknown key {k!r}" for k in bank if k not in _BANK_KEYS]
@@ -242,9 +245,9 @@ def validate_bank(bank: Any, name: str) -> list[str]:
         problems = check_question(q)
         if not problems:
             valid.append(q)
-            problems = question_problems(q)
+            problems = question_problems(q) if style else []
         out += [f"{name}.yaml: {where}: {p}" for p in problems]
-    return out + [f"{name}.yaml: {p}" for p in longest_problems(valid)]
+    return out + [f"{name}.yaml: {p}" for p in (longest_problems(valid) if style else [])]
 
 
 def _norm(text: str) -> str:

@@ -1,16 +1,19 @@
-"""Bank style rules that survive shuffling: option letters in text, and the longest-option giveaway.
+"""Bank style rules: choice letters that survive shuffling, no longest-answer giveaway, no hints in code.
 
 Options (and matching / code-blank choices) are shuffled and re-lettered at display time, so bank
 text must not name a choice by its bank letter. It names it by content, or by a placeholder `{b}`
-that display replaces with the letter shown for bank option `b` (see `fill`).
+that display replaces with the letter shown for bank choice `b` (see `fill`).
 
-A *letter reference* is a standalone Latin letter, outside `code spans`, that is the id of one of
-the question's choices (any case): `b is wrong`, `(c)`, `选项 d`, `a、c`, `A and C`, `1B 2A`.
-The letter a/A is also an English article, so it counts only where an article cannot stand:
-in brackets `(a)` / `a)`, after option/choice/选项, in a list with another choice letter
-(`a, c`, `a and c`, `a/b`, `a–c`), before a verb (`a is`, `a gets`), lowercase at the start of a
-sentence, or inside Chinese text. `e.g.` / `i.e.` and hyphenated words (`d-dimensional`) are not
-references.
+A *letter reference* is a lone Latin letter, outside `code spans` and formulas, that is the id of
+one of the question's choices (a capitalised `B` at a sentence start counts for option `b`):
+`b is wrong`, `(c)`, `选项 d`, `a、c`, `A and C`, `1B 2A`. A letter next to an operator with a
+formula on the other side is a variable (`w·x + b`, `a = σ(z)`), unless Chinese text follows
+(`D = 一个块`). The letter a/A is also an English article, so it counts only where an article
+cannot stand: not followed by a word (`(a)`, `to A.`, `A (chapter 8)`), after option/choice/选项,
+in a list with another choice letter (`a, c`, `a and c`, `a/b`, `A → B`), before a verb
+(`a is`, `a gets`), lowercase at the start of a sentence, or next to Chinese text.
+`e.g.` / `i.e.` and hyphenated words (`d-dimensional`, `3-D`) are not references. A variable
+named like a choice in prose (`the analytic gradient a`) is not caught: put it in a code span.
 """
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ import tokenize
 
 CHOICE_FIELD = {"single": "options", "multiple": "options", "matching": "right", "code_blanks": "terms"}
 BLANK_NAME = re.compile(r"___\d+___")
-_CODE_SPAN = re.compile(r"`[^`]*`")
 _PLACEHOLDER_OR_CODE = re.compile(r"`[^`]*`|\{([A-Za-z])\}")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 # a lone ASCII letter: not part of a word, a hyphenated word, an abbreviation (e.g., i.e.) or `x'`
@@ -86,7 +88,7 @@ def _references(text: str, ids: set[str]) -> list[re.Match]:
         at_start = re.search(_SENTENCE_START, before) is not None
         if letter not in ids and not (at_start and letter.lower() in ids and letter != "A"):
             continue
-        if re.search(rf"[\w(|§][^\S\n]*[{_MATH}]\s*$", before, re.A) or re.match(rf"\s*[{_MATH}][^\S\n]*[\w(|§−-]", after, re.A):
+        if re.search(rf"[\w(|§][^\S\n]*[{_MATH}]\s*$", before, re.A) or re.match(rf"\s*[{_MATH}][^\S\n]*[^\s{_CJK}]", after):
             continue
         if letter.lower() == "a" and _is_article_a(text, m.start(), m.end(), ids):
             continue
