@@ -24,7 +24,7 @@ from grader.quiz.present import parse_typed, present
 from grader.quiz.render import show_feedback, show_question
 from grader.quiz.schema import BLANK_RE, TYPES, has_answer_keys, load_bank, strip_answer_keys, validate_all
 from grader.quiz.scoring import fmt_points, score
-from grader.quiz.style import CHOICE_FIELD, MAX_LONGEST_SHARE, choice_ids, commented_blank_lines, letter_references, longest_share, text_fields
+from grader.quiz.style import CHOICE_FIELD, MAX_LONGEST_SHARE, choice_ids, fill, commented_blank_lines, letter_references, longest_share, text_fields
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZZES = ROOT / "quizzes"
@@ -220,6 +220,22 @@ def test_commented_blank_lines() -> None:
     assert commented_blank_lines(code) == [1]
 
 
+PLACEHOLDER_LIST = re.compile(r"\{[A-Za-z]\}(?:(?:,? and |,? or |, |、|/|和|与|或|及)\{[A-Za-z]\})*")
+
+
+def _sorted_list(run: str, labels: dict[str, str]) -> str:
+    """A run of placeholders as shown: the display letters in alphabetical order, separators kept."""
+    letters = iter(sorted(labels[x] for x in re.findall(r"\{([A-Za-z])\}", run)))
+    return re.sub(r"\{[A-Za-z]\}", lambda _: next(letters), run)
+
+
+def test_fill_orders_lists() -> None:
+    labels = {"a": "c", "b": "a", "d": "b", "e": "e"}
+    assert fill("{a}, {b} and {d} are correct; {e} is not, nor is {a}.", labels) == \
+        "a, b and c are correct; e is not, nor is c."
+    assert fill("{d}、{a} 正确，`{a}` 是代码。", labels) == "b、c 正确，`{a}` 是代码。"
+
+
 def _screen(pres, lang: str) -> str:
     console = Console(file=io.StringIO(), record=True, width=4000, highlight=False)
     show_question(console, pres, lang, 1, 1)
@@ -230,7 +246,6 @@ def _screen(pres, lang: str) -> str:
 @pytest.mark.parametrize("path", sorted(QUIZZES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_placeholders_show_display_letters(path: Path) -> None:
     """Each `{x}` in an explanation shows the letter printed next to choice x's text on the same screen."""
-    placeholder = re.compile(r"\{([A-Za-z])\}")
     for n, q in enumerate(load_bank(path)["questions"]):
         if q["type"] == "short":
             continue
@@ -240,7 +255,7 @@ def test_placeholders_show_display_letters(path: Path) -> None:
             key = "text" if field == "terms" else lang
             shown = {text.strip(): label for label, text in (LOWER if field == "options" else UPPER).findall(screen)}
             labels = {item["id"]: shown[item[key]] for item in q[field]}
-            expected = placeholder.sub(lambda m: labels[m.group(1)], q["explanation"][lang])
+            expected = PLACEHOLDER_LIST.sub(lambda m: _sorted_list(m.group(0), labels), q["explanation"][lang])
             assert " ".join(expected.split()) in " ".join(screen.replace("│", " ").split()), (q["id"], lang)
 
 

@@ -24,6 +24,7 @@ import tokenize
 CHOICE_FIELD = {"single": "options", "multiple": "options", "matching": "right", "code_blanks": "terms"}
 BLANK_NAME = re.compile(r"___\d+___")
 _PLACEHOLDER_OR_CODE = re.compile(r"`[^`]*`|\{([A-Za-z])\}")
+_LIST_SEP = re.compile(r",? (?:and|or) |, |、|/|和|与|或|及")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 # a lone ASCII letter: not part of a word, a hyphenated word, an abbreviation (e.g., i.e.) or `x'`
 _LETTER = re.compile(r"(?<![A-Za-z0-9_'’\-])(?<![A-Za-z]\.)([A-Za-z])(?![A-Za-z0-9_'’\-])(?!\.[A-Za-z])")
@@ -53,10 +54,30 @@ def _placeholders(text: str) -> list[re.Match]:
 
 
 def fill(text: str, label: dict[str, str]) -> str:
-    """`text` with each placeholder `{x}` (outside code spans) replaced by the label shown for choice `x`."""
-    for m in reversed(_placeholders(text)):
-        text = text[:m.start()] + label.get(m.group(1), m.group(0)) + text[m.end():]
+    """`text` with each placeholder `{x}` (outside code spans) replaced by the label shown for choice `x`.
+
+    A list of placeholders (`{c}, {a} and {d}`, `{c}、{a}`) is shown in display order (`a, c and d`).
+    """
+    matches = _placeholders(text)
+    shown = [label.get(m.group(1), m.group(0)) for m in matches]
+    for run in _runs(matches, text):
+        ordered = sorted(shown[i] for i in run)
+        for i, value in zip(run, ordered):
+            shown[i] = value
+    for m, value in reversed(list(zip(matches, shown))):
+        text = text[:m.start()] + value + text[m.end():]
     return text
+
+
+def _runs(matches: list[re.Match], text: str) -> list[list[int]]:
+    """Indices of placeholders that form lists (joined only by `, `, ` and `, ` or `, `、`, `/`, 和 …)."""
+    runs: list[list[int]] = []
+    for i, m in enumerate(matches):
+        if i and _LIST_SEP.fullmatch(text[matches[i - 1].end():m.start()]):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [run for run in runs if len(run) > 1]
 
 
 def _is_article_a(text: str, start: int, end: int, ids: set[str]) -> bool:
