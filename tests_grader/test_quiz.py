@@ -169,6 +169,7 @@ LETTER_REFS = [
     ("The course covers A (chapter 8).", UPPER_IDS, ["A"]),
     ("Data preparation (A → B → C).", UPPER_IDS, ["A", "B", "C"]),
     ("D = 一个完整 Transformer 块。", UPPER_IDS, ["D"]),
+    ("设 a 是一个 NumPy 数组。", LOWER_IDS, ["a"]),  # a variable in prose: write `a`
 ]
 NOT_LETTER_REFS = [
     ("A square is a number times itself.", UPPER_IDS),
@@ -183,6 +184,8 @@ NOT_LETTER_REFS = [
     ("Conv2d outputs 3-D logits.", UPPER_IDS),
     ("A `TransformerBlock` is two halves. A -100 in the targets affects only the loss.", UPPER_IDS),
     ("Options a to e are not mentioned here.", {"x", "y"}),
+    ("torch.from_numpy(a) shares memory, so a[0] = 5 shows in t; 1/(a(1-a)) and a - y", LOWER_IDS),
+    ("torch.autograd.grad(loss, (w1, b)) returns ∂L/∂b; (a + b) mod M depends on a mod M", LOWER_IDS),
 ]
 
 

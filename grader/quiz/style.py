@@ -6,9 +6,10 @@ that display replaces with the letter shown for bank choice `b` (see `fill`).
 
 A *letter reference* is a lone Latin letter, outside `code spans` and formulas, that is the id of
 one of the question's choices (a capitalised `B` at a sentence start counts for option `b`):
-`b is wrong`, `(c)`, `选项 d`, `a、c`, `A and C`, `1B 2A`. A letter next to an operator with a
-formula on the other side is a variable (`w·x + b`, `a = σ(z)`), unless Chinese text follows
-(`D = 一个块`). The letter a/A is also an English article, so it counts only where an article
+`b is wrong`, `(c)`, `选项 d`, `a、c`, `A and C`, `1B 2A`. A letter in a formula or in code is
+a variable: next to an operator with a formula on the other side (`w·x + b`, `a = σ(z)`,
+`a mod M`, `∂L/∂b`, but not `D = 一个块`), called or indexed (`a(1 - a)`, `a[0]`), or a call's
+argument (`torch.tensor(a)`, `(w1, b)`). The letter a/A is also an English article, so it counts only where an article
 cannot stand: not followed by a word (`(a)`, `to A.`, `A (chapter 8)`), after option/choice/选项,
 in a list with another choice letter (`a, c`, `a and c`, `a/b`, `A → B`), before a verb
 (`a is`, `a gets`), lowercase at the start of a sentence, or next to Chinese text.
@@ -29,7 +30,7 @@ _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 # a lone ASCII letter: not part of a word, a hyphenated word, an abbreviation (e.g., i.e.) or `x'`
 _LETTER = re.compile(r"(?<![A-Za-z0-9_'’\-])(?<![A-Za-z]\.)([A-Za-z])(?![A-Za-z0-9_'’\-])(?!\.[A-Za-z])")
 # a letter next to an operator is a variable in a formula (`w·x + b`, `a = σ(z)`, `e^x`)
-_MATH = "=+−·×÷*^′∂σ<>≤≥|"
+_MATH = "=+−\\-·×÷*^′∂σ<>≤≥|"
 # a matching or code-blank answer written as pairs: `1B 2A`
 _PAIR = re.compile(r"(?<![A-Za-z0-9_])\d([A-Z])(?![A-Za-z0-9_'’\-])")
 _VERBS = ("is|are|was|were|has|have|had|would|will|does|did|can|cannot|could|should|gets|get|describes|"
@@ -96,6 +97,16 @@ def _is_article_a(text: str, start: int, end: int, ids: set[str]) -> bool:
     return not (letter == "a" and re.search(r"(?:^|(?<!\.[A-Za-z])[.!?。！？]\s*)$", before))
 
 
+def _in_formula(before: str, after: str) -> bool:
+    """Whether a letter between `before` and `after` is a variable in a formula or in code."""
+    return bool(re.search(rf"[\w(|§][^\S\n]*(?:[{_MATH}]|\bmod)\s*$", before, re.A)
+                or re.match(rf"\s*(?:[{_MATH}]|mod\b)[^\S\n]*[^\s{_CJK}]", after)
+                or re.search(rf"[{_MATH}]$", before)  # ∂L/∂b
+                or re.match(r"[(\[]", after)  # a(1 - a), a[0]
+                or re.search(r"[\w\])]\($", before)  # torch.tensor(a), -log(a)
+                or re.search(r"[A-Za-z_]\w*[\d_]\w*,\s*$", before))  # (w1, b)
+
+
 def _blank(m: re.Match) -> str:
     """Code spans and placeholders become a same-length non-word (positions stay those of the text)."""
     return "§" * len(m.group(0))
@@ -109,7 +120,7 @@ def _references(text: str, ids: set[str]) -> list[re.Match]:
         at_start = re.search(_SENTENCE_START, before) is not None
         if letter not in ids and not (at_start and letter.lower() in ids and letter != "A"):
             continue
-        if re.search(rf"[\w(|§][^\S\n]*[{_MATH}]\s*$", before, re.A) or re.match(rf"\s*[{_MATH}][^\S\n]*[^\s{_CJK}]", after):
+        if _in_formula(before, after):
             continue
         if letter.lower() == "a" and _is_article_a(text, m.start(), m.end(), ids):
             continue
