@@ -29,7 +29,7 @@ _LIST_SEP = re.compile(r",? (?:and|or) |, |、|/|和|与|或|及")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 # a lone ASCII letter: not part of a word, a hyphenated word, an abbreviation (e.g., i.e.) or `x'`
 _LETTER = re.compile(r"(?<![A-Za-z0-9_'’\-])(?<![A-Za-z]\.)([A-Za-z])(?![A-Za-z0-9_'’\-])(?!\.[A-Za-z])")
-# a letter next to an operator is a variable in a formula (`w·x + b`, `a = σ(z)`, `e^x`)
+# operators: a letter next to one is a variable in a formula (`w·x + b`, `a = σ(z)`, `e^x`)
 _MATH = "=+−\\-·×÷*^′∂σ<>≤≥|"
 # a matching or code-blank answer written as pairs: `1B 2A`
 _PAIR = re.compile(r"(?<![A-Za-z0-9_])\d([A-Z])(?![A-Za-z0-9_'’\-])")
@@ -103,7 +103,7 @@ def _in_formula(before: str, after: str) -> bool:
                 or re.match(rf"\s*(?:[{_MATH}]|mod\b)[^\S\n]*[^\s{_CJK}]", after)
                 or re.search(rf"[{_MATH}]$", before)  # ∂L/∂b
                 or re.match(r"[(\[]", after)  # a(1 - a), a[0]
-                or re.search(r"[\w\])]\($", before)  # torch.tensor(a), -log(a)
+                or re.search(r"[\w\])]\($", before, re.A)  # torch.tensor(a), -log(a)
                 or re.search(r"[A-Za-z_]\w*[\d_]\w*,\s*$", before))  # (w1, b)
 
 
@@ -113,6 +113,7 @@ def _blank(m: re.Match) -> str:
 
 
 def _references(text: str, ids: set[str]) -> list[re.Match]:
+    """The letter references of `text` as matches (positions are those in `text`)."""
     text = _PLACEHOLDER_OR_CODE.sub(_blank, text)
     found = []
     for m in _LETTER.finditer(text):
