@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 import json
 import os
 import random
@@ -13,13 +14,17 @@ from pathlib import Path
 import pexpect
 import pytest
 import yaml
+from rich.console import Console
 
 from grader.quiz import cli, history
 from grader.quiz.answers import from_file, split_letters, split_pairs
 from grader.quiz.i18n import detect_lang
+from grader.quiz.check import main as check_main
 from grader.quiz.present import parse_typed, present
+from grader.quiz.render import show_feedback, show_question
 from grader.quiz.schema import BLANK_RE, TYPES, has_answer_keys, load_bank, strip_answer_keys, validate_all
 from grader.quiz.scoring import fmt_points, score
+from grader.quiz.style import CHOICE_FIELD, MAX_LONGEST_SHARE, choice_ids, fill, commented_blank_lines, letter_references, longest_share, text_fields
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZZES = ROOT / "quizzes"
@@ -117,6 +122,16 @@ BROKEN = {
     "upper keyword": (lambda b: _q(b, 5)["key_points"][0].update(keywords=["Scatter"]), "keywords must be non-empty lowercase strings"),
     "no keywords": (lambda b: _q(b, 5)["key_points"][1].pop("keywords"), "key_points[2].keywords must be a non-empty list"),
     "duplicate id": (lambda b: _q(b, 2).update(id="demo-q01"), "demo-q01: id already used in ch99_demo.yaml"),
+    "letter in explanation": (lambda b: _q(b, 1)["explanation"].update(en="b is right: 2 + 2 = 4."),
+                              "demo-q01: explanation.en names choice letter(s) b that display re-letters"),
+    "letters in zh": (lambda b: _q(b, 2)["explanation"].update(zh="a、c、d 是偶数。"), "explanation.zh names choice letter(s) a, c, d"),
+    "letter in option": (lambda b: _q(b, 2)["options"][4].update(en="both a and c"), "options 'e'.en names choice letter(s) a, c"),
+    "matching pairs": (lambda b: _q(b, 3)["explanation"].update(en="Answer: 1B 2A 3D."), "demo-q03: explanation.en names choice letter(s) B, A, D"),
+    "unknown placeholder": (lambda b: _q(b, 1)["explanation"].update(en="{z} is wrong."), "placeholder(s) {z} name no choice"),
+    "comment on a blank": (lambda b: _q(b, 4).update(code=_q(b, 4)["code"].replace("___1___", "___1___  # start at zero")),
+                           "demo-q04: code line 2 has a blank and a comment"),
+    "longest answer": (lambda b: _q(b, 1)["options"][1].update(en="four, because 2 + 2 = 4"),
+                       "the answer is the uniquely longest option in 1 of 1 single-choice questions in en (100% > 35%)"),
 }
 
 
@@ -127,6 +142,130 @@ def test_validator_detects(tmp_path: Path, case: str) -> None:
     break_it(bank)
     problems = _bank_problems(tmp_path, {"ch99_demo": bank})
     assert any(expected in p for p in problems), problems
+
+
+def test_demo_bank_is_clean(tmp_path: Path) -> None:
+    """The BROKEN cases above fail because of what they change, not because the demo bank was bad already."""
+    assert _bank_problems(tmp_path, {"ch99_demo": demo()}) == []
+
+
+# ---------------------------------------------------------------- choice letters, longest option, code comments
+
+LOWER_IDS, UPPER_IDS = set("abcde"), set("ABCDEFG")
+LETTER_REFS = [
+    ("a is a trap.", LOWER_IDS, ["a"]),
+    ("c, d and e are correct.", LOWER_IDS, ["c", "d", "e"]),
+    ("This one is wrong (a).", LOWER_IDS, ["a"]),
+    ("Option b describes V2.", LOWER_IDS, ["b"]),
+    ("a、c 正确。", LOWER_IDS, ["a", "c"]),
+    ("选项 b 错在以为标点被丢掉了。", LOWER_IDS, ["b"]),
+    ("The loss is negative, so a is false.", LOWER_IDS, ["a"]),
+    ("In c, 768 is divisible by 8.", LOWER_IDS, ["c"]),
+    ("B is wrong.", LOWER_IDS, ["B"]),
+    ("a swaps them; c forgets the shift; a skips it.", LOWER_IDS, ["a", "c", "a"]),
+    ("A and C are distractors.", UPPER_IDS, ["A", "C"]),
+    ("Matching: 1B 2A 3D.", UPPER_IDS, ["B", "A", "D"]),
+    ("It falls back to A. C describes beam search.", UPPER_IDS, ["A", "C"]),
+    ("The course covers A (chapter 8).", UPPER_IDS, ["A"]),
+    ("Data preparation (A → B → C).", UPPER_IDS, ["A", "B", "C"]),
+    ("D = 一个完整 Transformer 块。", UPPER_IDS, ["D"]),
+    ("设 a 是一个 NumPy 数组。", LOWER_IDS, ["a"]),  # a variable in prose: write `a`
+]
+NOT_LETTER_REFS = [
+    ("A square is a number times itself.", UPPER_IDS),
+    ("In 2048 a 2 or a 4 appears.", LOWER_IDS),
+    ("It is a compatibility choice: a model trained elsewhere.", LOWER_IDS),
+    ("Usual suspects: a missing derivative; a transpose on the wrong side.", LOWER_IDS),
+    ("w·x + b and e^(−x) and a = σ(z) and |a − n| / max(|a|, |n|)", LOWER_IDS),
+    ("`b` is the bias and `a` the activation", LOWER_IDS),
+    ("{b} is right and {a} is not", LOWER_IDS),
+    ("e.g. the loss; i.e. a mean", LOWER_IDS),
+    ("Use a 1×1 convolution (a shortcut) and a d-dimensional vector with a −0.17 minimum.", LOWER_IDS),
+    ("Conv2d outputs 3-D logits.", UPPER_IDS),
+    ("A `TransformerBlock` is two halves. A -100 in the targets affects only the loss.", UPPER_IDS),
+    ("Options a to e are not mentioned here.", {"x", "y"}),
+    ("torch.from_numpy(a) shares memory, so a[0] = 5 shows in t; 1/(a(1-a)) and a - y", LOWER_IDS),
+    ("torch.autograd.grad(loss, (w1, b)) returns ∂L/∂b; (a + b) mod M depends on a mod M", LOWER_IDS),
+]
+
+
+@pytest.mark.parametrize(("text", "ids", "letters"), LETTER_REFS, ids=[c[0] for c in LETTER_REFS])
+def test_letter_references_found(text: str, ids: set[str], letters: list[str]) -> None:
+    assert letter_references(text, ids) == letters
+
+
+@pytest.mark.parametrize(("text", "ids"), NOT_LETTER_REFS, ids=[c[0] for c in NOT_LETTER_REFS])
+def test_letter_references_not_found(text: str, ids: set[str]) -> None:
+    assert letter_references(text, ids) == []
+
+
+@pytest.mark.parametrize("path", sorted(QUIZZES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_bank_names_no_choice_letters(path: Path) -> None:
+    found = [f"{q['id']} {field}: {refs}" for q in load_bank(path)["questions"] for field, text in text_fields(q)
+             if (refs := letter_references(text, choice_ids(q)))]
+    assert found == []
+
+
+@pytest.mark.parametrize("path", sorted(QUIZZES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_bank_answers_not_the_longest(path: Path) -> None:
+    for lang, (hits, total) in longest_share(load_bank(path)["questions"]).items():
+        assert hits <= MAX_LONGEST_SHARE * total, (lang, hits, total)
+
+
+@pytest.mark.parametrize("path", sorted(QUIZZES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_bank_blank_lines_uncommented(path: Path) -> None:
+    assert [q["id"] for q in load_bank(path)["questions"]
+            if q["type"] == "code_blanks" and commented_blank_lines(q["code"])] == []
+
+
+def test_commented_blank_lines() -> None:
+    code = 'x = ___1___  # one\ny = "# not a comment ___2___"\n# ___3___ in a comment only\nz = ___4___\n'
+    assert commented_blank_lines(code) == [1]
+
+
+PLACEHOLDER_LIST = re.compile(r"\{[A-Za-z]\}(?:(?:,? and |,? or |, |、|/|和|与|或|及)\{[A-Za-z]\})*")
+
+
+def _sorted_list(run: str, labels: dict[str, str]) -> str:
+    """A run of placeholders as shown: the display letters in alphabetical order, separators kept."""
+    letters = iter(sorted(labels[x] for x in re.findall(r"\{([A-Za-z])\}", run)))
+    return re.sub(r"\{[A-Za-z]\}", lambda _: next(letters), run)
+
+
+def test_fill_orders_lists() -> None:
+    labels = {"a": "c", "b": "a", "d": "b", "e": "e"}
+    assert fill("{a}, {b} and {d} are correct; {e} is not, nor is {a}.", labels) == \
+        "a, b and c are correct; e is not, nor is c."
+    assert fill("{d}、{a} 正确，`{a}` 是代码。", labels) == "b、c 正确，`{a}` 是代码。"
+
+
+def _screen(pres, lang: str) -> str:
+    console = Console(file=io.StringIO(), record=True, width=4000, highlight=False)
+    show_question(console, pres, lang, 1, 1)
+    show_feedback(console, pres, 1.0, lang)
+    return console.export_text()
+
+
+@pytest.mark.parametrize("path", sorted(QUIZZES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_placeholders_show_display_letters(path: Path) -> None:
+    """Each `{x}` in an explanation shows the letter printed next to choice x's text on the same screen."""
+    for n, q in enumerate(load_bank(path)["questions"]):
+        if q["type"] == "short":
+            continue
+        field = CHOICE_FIELD[q["type"]]
+        for lang in ("zh", "en"):
+            screen = _screen(present(q, random.Random(n)), lang)
+            key = "text" if field == "terms" else lang
+            shown = {text.strip(): label for label, text in (LOWER if field == "options" else UPPER).findall(screen)}
+            labels = {item["id"]: shown[item[key]] for item in q[field]}
+            expected = PLACEHOLDER_LIST.sub(lambda m: _sorted_list(m.group(0), labels), q["explanation"][lang])
+            assert " ".join(expected.split()) in " ".join(screen.replace("│", " ").split()), (q["id"], lang)
+
+
+def test_check_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert check_main([str(QUIZZES)]) == 0
+    out = capsys.readouterr().out
+    assert "ch07_gpt: answer is the uniquely longest option in zh " in out and out.rstrip().endswith("No problems.")
 
 
 def test_validator_cross_bank_duplicates(tmp_path: Path) -> None:

@@ -9,8 +9,7 @@ from .answers import split_letters, split_pairs
 from .i18n import t
 from .schema import blanks
 from .scoring import Answer
-
-CHOICE_FIELD = {"single": "options", "multiple": "options", "matching": "right", "code_blanks": "terms"}
+from .style import CHOICE_FIELD, fill
 
 
 @dataclass
@@ -24,6 +23,10 @@ class Presented:
     def choice_label(self, item_id: str) -> str:
         """The label shown for a choice id (the id itself if unknown)."""
         return next((label for label, item in self.choices if item["id"] == item_id), item_id)
+
+    def fill(self, text: str) -> str:
+        """Bank text with each placeholder `{b}` replaced by the label shown for choice `b`."""
+        return fill(text, {item["id"]: label for label, item in self.choices})
 
     def slot_label(self, slot_id: str) -> str:
         """The label shown for a left-item id or blank number."""

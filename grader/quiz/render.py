@@ -26,16 +26,16 @@ def show_question(console: Console, pres: Presented, lang: str, n: int, total: i
     console.print(Rule(Text(head, style="bold cyan"), align="left"))
     if "topic" in q:
         console.print(Prose(t("topic", lang, topic=q["topic"][lang]), style="dim"))
-    console.print(Prose(q["prompt"][lang], style="bold"))
+    console.print(Prose(pres.fill(q["prompt"][lang]), style="bold"))
     if q["type"] == "code_blanks":
         console.print(_code(q["code"]))
     if q["type"] == "matching":
         for label, left_id in pres.slots:
             item = next(i for i in q["left"] if i["id"] == left_id)
-            console.print(Prose(item[lang], prefix=f"  {label}. "))
+            console.print(Prose(pres.fill(item[lang]), prefix=f"  {label}. "))
         console.print()
     for label, item in pres.choices:
-        console.print(Prose(item["text"] if "text" in item else item[lang], prefix=f"  {label}) "))
+        console.print(Prose(item["text"] if "text" in item else pres.fill(item[lang]), prefix=f"  {label}) "))
     if hint:
         console.print(Prose(t(f"hint_{q['type']}", lang), style="dim"))
 
@@ -93,7 +93,7 @@ def show_feedback(console: Console, pres: Presented, points: float, lang: str) -
         console.print(Text(t("wrong", lang), style="bold red"))
     if q["type"] != "short" and points < 1:
         _solution(console, pres, lang)
-    console.print(Panel(Prose(q["explanation"][lang]), title=t("explanation", lang), title_align="left", border_style="dim"))
+    console.print(Panel(Prose(pres.fill(q["explanation"][lang])), title=t("explanation", lang), title_align="left", border_style="dim"))
 
 
 def show_score(console: Console, score: float, maximum: int, lang: str) -> None:

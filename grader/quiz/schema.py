@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from .style import longest_problems, question_problems
+
 TYPES = ("single", "multiple", "matching", "code_blanks", "short")
 MODES = ("self-check", "graded")
 KEY_FIELDS = ("answer", "explanation", "reference", "key_points")
@@ -219,8 +221,11 @@ def check_question(q: Any) -> list[str]:
     return problems
 
 
-def validate_bank(bank: Any, name: str) -> list[str]:
-    """Problems of one bank read from `<name>.yaml`, each prefixed with the file and question."""
+def validate_bank(bank: Any, name: str, style: bool = True) -> list[str]:
+    """Problems of one bank read from `<name>.yaml`, each prefixed with the file and question.
+
+    With `style`, also the authoring rules of `style.py` (choice letters, longest option, code comments).
+    """
     if not isinstance(bank, dict):
         return [f"{name}.yaml: a bank must be a mapping"]
     problems = [f"unknown key {k!r}" for k in bank if k not in _BANK_KEYS]
@@ -233,11 +238,16 @@ def validate_bank(bank: Any, name: str) -> list[str]:
     questions = bank.get("questions")
     if not isinstance(questions, list) or not questions:
         return [*out, f"{name}.yaml: questions must be a non-empty list"]
+    valid = []
     for n, q in enumerate(questions, 1):
         qid = q.get("id") if isinstance(q, dict) else None
         where = qid if isinstance(qid, str) and qid.strip() else f"question {n}"
-        out += [f"{name}.yaml: {where}: {p}" for p in check_question(q)]
-    return out
+        problems = check_question(q)
+        if not problems:
+            valid.append(q)
+            problems = question_problems(q) if style else []
+        out += [f"{name}.yaml: {where}: {p}" for p in problems]
+    return out + [f"{name}.yaml: {p}" for p in (longest_problems(valid) if style else [])]
 
 
 def _norm(text: str) -> str:
