@@ -69,6 +69,8 @@ student-dist: setup
 
 ## The kit's own test suite (CI runs this)
 check: setup
+	$(PY) -m ruff check grader tests_grader bench scripts
+	$(PY) -m mypy
 	$(PY) -m grader release --check
 	$(PY) -m grader release --check --student-dist build/student
 	$(PY) -m grader snapshots --check

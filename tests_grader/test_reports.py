@@ -1,8 +1,6 @@
 """The TA's outputs from fabricated gradebook rows: feedback's one-error summary, Gradescope's output,
 the Excel CSV, per-pair similarity, pass rates over submitters, and the language of every text."""
 import csv
-import json
-from pathlib import Path
 
 import pytest
 

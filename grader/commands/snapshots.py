@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from grader import REPO_ROOT
+from grader.harness.session import pytest_args, test_folders
+
 from grader.harness import codec
 from grader.harness import snapshots as store
 from grader.harness.check import CheckFailure, close, equal
@@ -53,7 +54,7 @@ def snapshots(selected: list[str], check: bool = False) -> int:
     """Run the public tests on the reference, recording its results; save them or compare."""
     names = selected or chapters(TESTS_PUBLIC)
     recorder = _Recorder()
-    args = [str(TESTS_PUBLIC / n) for n in names] + ["-c", str(REPO_ROOT / "pyproject.toml"), "--target", "solutions", "-q", "--no-task-table"]
+    args = pytest_args(test_folders(names), target="solutions", quiet=True, task_table=False)
     code = pytest.main(args, plugins=[recorder])
     if code != 0:
         print("snapshots: the public tests do not pass on the reference")

@@ -46,8 +46,12 @@ def foreign_imports(folder: Path) -> list[str]:
             out.append(f"{path.name}:{exc.lineno} SyntaxError")
             continue
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            else:
+                continue
             for name in names:
                 top = name.split(".")[0]
                 if is_chapter(top) and top != folder.name:

@@ -8,8 +8,8 @@ from typing import Optional
 
 import pytest
 
-from grader import REPO_ROOT
-from grader.layout import TESTS_HIDDEN, TESTS_PUBLIC, chapters, resolve_chapters
+from grader.harness.session import pytest_args, test_folders
+from grader.layout import TESTS_PUBLIC, chapters, resolve_chapters
 
 
 # What a student sees by default: progress dots, then the kit's own summary (failing checks, task table,
@@ -20,8 +20,7 @@ STUDENT_VIEW = ["-q", "--tb=no", "-rN", "--no-header"]
 def chapter_dirs(selected: list[str], hidden: bool) -> list[Path]:
     """The test folders of the selected chapters (all chapters with public tests by default)."""
     names = resolve_chapters(selected, chapters(TESTS_PUBLIC)) if selected else chapters(TESTS_PUBLIC)
-    roots = [TESTS_PUBLIC] + ([TESTS_HIDDEN] if hidden else [])
-    return [r / n for n in names for r in roots if (r / n).is_dir()]
+    return test_folders(names, hidden=hidden)
 
 
 def run_tests(
@@ -33,16 +32,15 @@ def run_tests(
     expect_todo: bool = False,
 ) -> int:
     """Run pytest on the selected chapters; with ``expect_todo``, succeed only if every test is TODO."""
-    args = [str(p) for p in chapter_dirs(selected, hidden)]
-    args += ["-c", str(REPO_ROOT / "pyproject.toml"), "--target", target]
-    if lang:
-        args += ["--lang", lang]
+    folders = chapter_dirs(selected, hidden)
+    lang_opt = ["--lang", lang] if lang else []
     if not expect_todo:
-        quiet = [] if any(a.startswith("-v") or a.startswith("--tb") for a in extra) else STUDENT_VIEW
-        return int(pytest.main(args + quiet + extra))
+        view = [] if any(a.startswith("-v") or a.startswith("--tb") for a in extra) else STUDENT_VIEW
+        return int(pytest.main(pytest_args(folders, target=target, extra=[*lang_opt, *view, *extra])))
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        pytest.main(args + ["-q", "--no-task-table", "--report-json", str(report)] + extra)
+        pytest.main(pytest_args(folders, target=target, quiet=True, task_table=False, report_json=report,
+                                extra=[*lang_opt, *extra]))
         outcomes = json.loads(report.read_text(encoding="utf-8"))
     wrong = [o for o in outcomes if o["status"] != "todo"]
     for o in wrong:

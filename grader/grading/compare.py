@@ -15,12 +15,12 @@ from typing import Any, Optional
 
 import pytest
 
-from grader import REPO_ROOT
 from grader.harness import codec
 from grader.harness.plugin import REFERENCE, RUNNER, TARGET_ROOT
+from grader.harness.session import pytest_args, test_folders
 from grader.harness.probes import InProcessRunner, Probe, ProbeRunner, call_key, chapter_of
 from grader.harness.trees import Tree
-from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC
+from grader.layout import SOLUTIONS
 from grader.grading.sandbox.client import Limits, Sandbox, SandboxConfig, SandboxRunner
 
 
@@ -56,11 +56,6 @@ class GradingSession:
         config.stash[TARGET_ROOT] = None
 
 
-def chapter_test_paths(chapters: list[str]) -> list[str]:
-    """Public and hidden test folders of the chapters."""
-    return [str(root / ch) for ch in chapters for root in (TESTS_PUBLIC, TESTS_HIDDEN) if (root / ch).is_dir()]
-
-
 class ChapterSandboxes:
     """A probe runner with one sandbox per chapter: a chapter is graded alone (only its own package and
     the kit's given code are importable), and the submission's time budget spans all of them."""
@@ -94,9 +89,8 @@ def run_job(job: dict) -> dict:
     report = Path(job["report"])
     try:
         plugin = GradingSession(sandboxes, DiskCachedReference(Path(job["refcache"])))
-        args = chapter_test_paths(job["chapters"]) + ["-c", str(REPO_ROOT / "pyproject.toml"), "-q", "-p", "no:cacheprovider",
-                                                      "--no-task-table", "--report-json", str(report), "-o", "console_output_style=classic"]
-        args += ["-m", "not slow"] if job.get("skip_slow") else []
+        args = pytest_args(test_folders(job["chapters"], hidden=True), target=None, quiet=True, task_table=False,
+                           report_json=report, skip_slow=job.get("skip_slow", False))
         with open(os.devnull, "w") as null:
             saved = sys.stdout
             sys.stdout = null

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pytest
 import yaml
@@ -27,6 +27,7 @@ from grader.grading.record import Gradebook, Row
 from grader.grading.sandbox.client import Limits, SandboxConfig, data_dirs, default_hidden, die_with_parent, preflight, share_caches, sweep_sandboxes
 from grader.harness.outcomes import GRADER_ERROR
 from grader.harness.plugin import identity_of
+from grader.harness.session import pytest_args, test_folders
 from grader.i18n import LANGS, both, get_lang, shown, stored
 from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC, chapters as list_chapters
 
@@ -103,12 +104,12 @@ class _Collector:
 def inventory(chapters: list[str], skip_slow: bool = False) -> dict[str, list[str]]:
     """Every test name per chapter (so absent chapters still list their tests)."""
     collector = _Collector()
-    paths = [str(r / c) for c in chapters for r in (TESTS_PUBLIC, TESTS_HIDDEN) if (r / c).is_dir()]
+    args = pytest_args(test_folders(chapters, hidden=True), target="solutions", quiet=True, skip_slow=skip_slow,
+                       collect_only=True)
     with open(os.devnull, "w") as null:
         saved, sys.stdout = sys.stdout, null
         try:
-            pytest.main(paths + ["-c", str(REPO_ROOT / "pyproject.toml"), "--collect-only", "-q", "-p", "no:cacheprovider",
-                                 "--target", "solutions"] + (["-m", "not slow"] if skip_slow else []), plugins=[collector])
+            pytest.main(args, plugins=[collector])
         finally:
             sys.stdout = saved
     return collector.names
@@ -208,7 +209,7 @@ def compare_in_child(sub: Submission, chapters: list[str], opts: Options, slot: 
     The child dies with this process (parent-death signal), and so do its sandboxes.
     """
     work = opts.out / "work" / sub.student
-    job = {
+    job: dict[str, Any] = {
         "tree": str(sub.tree), "chapters": chapters, "slot": slot,
         "sandbox_base": str(sandbox_base()), "refcache": str(refcache),
         "hide": hidden, "limits": asdict(opts.limits),

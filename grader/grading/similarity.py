@@ -91,7 +91,7 @@ def find_pairs(trees: dict[str, Path], chapters: list[str], out: Path, threshold
             boilerplate = [str(ASSIGNMENTS / chapter)] if (ASSIGNMENTS / chapter).is_dir() else []
             html = out / f"{chapter}-{rel.replace('/', '__').removesuffix('.py')}.html"
             runs.append((chapter, rel, groups, html, (str(source), boilerplate, threshold, str(html))))
-    found = {}
+    found: dict[tuple[str, str, str, str], tuple[float, str]] = {}
     if runs:
         with ProcessPoolExecutor(max(1, min(jobs, len(runs)))) as pool:
             futures = [pool.submit(_detect, *args) for *_, args in runs]
@@ -100,8 +100,9 @@ def find_pairs(trees: dict[str, Path], chapters: list[str], out: Path, threshold
                 for rep_a, rep_b, similarity in future.result():
                     for a in members[rep_a]:
                         for b in members[rep_b]:
-                            key = (chapter, rel, *sorted((a, b)))
-                            if a != b and similarity > found.get(key, (0.0,))[0]:
+                            lo, hi = sorted((a, b))
+                            key = (chapter, rel, lo, hi)
+                            if a != b and similarity > found.get(key, (0.0, ""))[0]:
                                 found[key] = (similarity, f"similarity/{html.name}")
     pairs += [Pair(chapter, a, rel, b, rel, sim, report) for (chapter, rel, a, b), (sim, report) in found.items()]
     return sorted(pairs, key=lambda p: (-p.similarity, p.chapter, p.student_a, p.student_b))

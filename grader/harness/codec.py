@@ -66,7 +66,7 @@ def encode(obj: Any) -> bytes:
     tree = _pack(obj, arrays, 0)
     meta = np.frombuffer(json.dumps(tree).encode(), dtype=np.uint8)
     buf = io.BytesIO()
-    np.savez(buf, __json__=meta, **arrays)
+    np.savez(buf, __json__=meta, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
     return buf.getvalue()
 
 

@@ -45,7 +45,7 @@ def _both(fn: Any) -> dict[str, str]:
     return {lang: fn(lang) for lang in LANGS}
 
 
-def _is_todo(exc: BaseException) -> bool:
+def _is_todo(exc: Optional[BaseException]) -> bool:
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, NotImplementedError):

@@ -93,7 +93,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         tasks = [str(a) for m in item.iter_markers("task") for a in m.args]
         exc = call.excinfo.value if call.excinfo is not None else None
         if report.skipped:
-            status, fraction, detail, brief = "skip", 0.0, {}, {}
+            status, fraction, detail, brief = "skip", 0.0, dict[str, str](), dict[str, str]()
         else:
             status, fraction, detail, brief = classify(exc, config.stash[TARGET_ROOT])
         outcome = Outcome(name, chapter, kind, tasks, status, fraction, detail, brief, report.duration)

@@ -115,7 +115,8 @@ class InProcessRunner:
         except Exception as exc:
             if self.reference:
                 raise GraderError(f"the reference raised {type(exc).__name__} in {probe_id(probe)}: {exc}") from exc
-            raise blame_student(exc)
+            blame_student(exc)
+            raise
 
 
 class CachedRunner:

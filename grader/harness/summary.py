@@ -33,16 +33,16 @@ def task_status(outcomes: list[Outcome]) -> str:
     return "pass" if statuses else "none"
 
 
-def chapter_table(chapter: str, outcomes: list[Outcome]) -> tuple[Table, list[tuple[dict, str]]]:
+def chapter_table(chapter: str, outcomes: list[Outcome]) -> tuple[Table, list[tuple[dict[str, Any], str]]]:
     """A rich table of the chapter's tasks and their status, and the rows as data."""
     by_task: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
-        for task in o.tasks:
-            by_task[task].append(o)
+        for task_id in o.tasks:
+            by_task[task_id].append(o)
     table = Table(title=t("table.title", chapter=chapter), title_justify="left")
     for col in ("table.task", "table.function", "table.status", "table.tests"):
         table.add_column(t(col))
-    rows = []
+    rows: list[tuple[dict[str, Any], str]] = []
     for task in load_tasks(chapter):
         mine = by_task.get(task["id"], [])
         status = task_status(mine)

@@ -11,13 +11,14 @@ import importlib
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Iterator, Optional
 
 from grader.i18n import t
 from grader.layout import is_chapter
 
 
-def _chapter_modules() -> dict[str, object]:
+def _chapter_modules() -> dict[str, ModuleType]:
     return {name: mod for name, mod in sys.modules.items() if is_chapter(name.split(".")[0])}
 
 
@@ -39,7 +40,7 @@ class Tree:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
-        self._modules: dict[str, object] = {}
+        self._modules: dict[str, ModuleType] = {}
 
     @contextmanager
     def active(self, chapter: Optional[str] = None) -> Iterator["Tree"]:

@@ -267,7 +267,7 @@ def _duplicates(banks: Iterable[tuple[str, dict]]) -> list[str]:
             if q["id"] in ids:
                 problems.append(f"{where}: id already used in {ids[q['id']]}")
             ids.setdefault(q["id"], f"{name}.yaml")
-            prompt = q.get("prompt") if isinstance(q.get("prompt"), dict) else {}
+            prompt: dict = q["prompt"] if isinstance(q.get("prompt"), dict) else {}
             for lang in ("zh", "en"):
                 if isinstance(prompt.get(lang), str) and prompt[lang].strip():
                     other = prompts.setdefault((lang, _norm(prompt[lang])), where)

@@ -25,10 +25,11 @@ def score(question: dict, answer: Answer) -> float:
     if qtype == "single":
         return float(answer == key)
     if qtype == "multiple":
-        picked, right = set(answer), set(key)
+        picked, right = set(answer or ()), set(key or ())
         return max(0.0, (len(picked & right) - len(picked - right)) / len(right))
     if qtype in ("matching", "code_blanks"):
-        return sum(answer.get(slot) == target for slot, target in key.items()) / len(key)
+        answered, wanted = answer or {}, key or {}
+        return sum(answered.get(slot) == target for slot, target in wanted.items()) / max(1, len(wanted))
     hits = keypoint_hits(question, str(answer))
     return sum(hits) / len(hits)
 

@@ -45,7 +45,7 @@ _OPTION_WORD = re.compile(r"(?:options?|choices?|answers?|items?|terms?|letters?
 
 def choice_ids(question: dict) -> set[str]:
     """The ids of the items the question shuffles (empty for short questions)."""
-    field = CHOICE_FIELD.get(question.get("type"), "")
+    field = CHOICE_FIELD.get(str(question.get("type")), "")
     return {item["id"] for item in question.get(field) or [] if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
 

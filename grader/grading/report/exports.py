@@ -38,7 +38,7 @@ def write_grades_csv(path: Path, students: list[dict], results: list[dict], chap
     for r in results:
         rows_of[r["student"]].append(r)
     max_total = sum(maxima.get(ch, 0.0) for ch in chapters)
-    table = [["student", "total", "max_total", *chapters, "status", "reason"]]
+    table: list[list[object]] = [["student", "total", "max_total", *chapters, "status", "reason"]]
     for s in students:
         per = totals.get(s["student"], {})
         status, reason = student_status(s, rows_of[s["student"]])

@@ -71,7 +71,8 @@ def student_pairs(pairs: list[Pair], trees: dict[str, Path], folder: Path) -> li
     """Similarity aggregated per pair of students (highest file first), with a side-by-side page each."""
     grouped: dict[tuple[str, str], list[Pair]] = defaultdict(list)
     for p in pairs:
-        grouped[tuple(sorted((p.student_a, p.student_b)))].append(p)
+        a, b = sorted((p.student_a, p.student_b))
+        grouped[(a, b)].append(p)
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
     for pair, files in grouped.items():
