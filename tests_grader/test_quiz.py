@@ -18,7 +18,7 @@ from rich.console import Console
 
 from grader.quiz import cli, history
 from grader.quiz.answers import from_file, split_letters, split_pairs
-from grader.quiz.i18n import detect_lang
+from grader.i18n import default_lang as detect_lang
 from grader.quiz.check import main as check_main
 from grader.quiz.present import parse_typed, present
 from grader.quiz.render import show_feedback, show_question

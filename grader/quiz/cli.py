@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from . import history
-from .i18n import detect_lang, t
+from grader.i18n import default_lang as detect_lang, t
 from .report import grade_folder, print_report
 from .runner import run_quiz
 from .schema import QuizError, has_answer_keys, load_bank, validate_bank

@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass
 
 from .answers import split_letters, split_pairs
-from .i18n import t
+from grader.i18n import t
 from .schema import blanks
 from .scoring import Answer
 from .style import CHOICE_FIELD, fill

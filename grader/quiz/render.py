@@ -7,7 +7,7 @@ from rich.rule import Rule
 from rich.syntax import Syntax
 from rich.text import Text
 
-from .i18n import t
+from grader.i18n import t
 from .present import Presented
 from .prose import Prose
 from .schema import BLANK_RE
@@ -88,7 +88,7 @@ def show_feedback(console: Console, pres: Presented, points: float, lang: str) -
     if points >= 1:
         console.print(Text(t("correct", lang), style="bold green"))
     elif points > 0:
-        console.print(Text(t("partial", lang, points=fmt_points(points)), style="bold yellow"))
+        console.print(Text(t("quiz.partial", lang, points=fmt_points(points)), style="bold yellow"))
     else:
         console.print(Text(t("wrong", lang), style="bold red"))
     if q["type"] != "short" and points < 1:

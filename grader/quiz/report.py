@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .answers import from_file, load_answer_file
-from .i18n import t
+from grader.i18n import t
 from .present import present
 from .prose import Prose
 from .render import describe, show_feedback, show_key_points, show_question, show_score

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from . import history
-from .i18n import t
+from grader.i18n import t
 from .present import Presented, parse_typed, present
 from .render import show_feedback, show_key_points, show_question, show_score
 from .scoring import fmt_points, score
