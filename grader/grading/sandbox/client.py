@@ -41,7 +41,7 @@ class Limits:
     processes: int = 64
     file_mb: int = 256
     open_files: int = 256
-    probe_seconds: float = 120.0
+    probe_seconds: float = 30.0  # per probe call unless the check sets its own (training runs do)
     submission_seconds: float = 1800.0
 
 
@@ -305,22 +305,31 @@ def preflight(config: SandboxConfig) -> Optional[str]:
 
 
 class SandboxRunner:
-    """A :class:`~grader.harness.probes.ProbeRunner` that sends every probe into the sandbox."""
+    """A :class:`~grader.harness.probes.ProbeRunner` that sends every probe into the sandbox.
+
+    A probe that timed out once fails at once on its later calls in this submission, so a function
+    that loops forever costs one time limit, not one per test."""
 
     def __init__(self, sandbox: Sandbox, started: Optional[float] = None) -> None:
         self.sandbox = sandbox
         self.started = time.monotonic() if started is None else started
+        self.timed_out: dict[str, str] = {}  # probe id -> the first timeout's message
 
     def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
         limits = self.sandbox.config.limits
         left = limits.submission_seconds - (time.monotonic() - self.started)
         if left <= 0:
             raise ProbeError("Timeout", "the submission's time budget is used up")
-        module, function = probe_id(probe).split(":")
+        pid = probe_id(probe)
+        if pid in self.timed_out:
+            raise ProbeError("WorkerDied", f"{self.timed_out[pid]} (earlier in this submission; not run again)")
+        module, function = pid.split(":")
         request = codec.encode({"module": module, "function": function, "args": list(args), "kwargs": kwargs})
         try:
             answer = codec.decode(self.sandbox.call(request, min(left, timeout or limits.probe_seconds)))
         except WorkerDied as exc:
+            if str(exc).startswith("timeout"):
+                self.timed_out[pid] = str(exc)
             raise ProbeError("WorkerDied", str(exc)) from None
         except codec.CodecError as exc:
             raise ProbeError("BadAnswer", f"unreadable answer from the sandbox: {exc}") from None
