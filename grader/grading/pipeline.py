@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from grader import REPO_ROOT, __version__
-from grader.grading import rubric
+from grader.grading import roster, rubric
 from grader.grading.intake import Submission, entries, stage, tree_hash
 from grader.grading.record import Gradebook, Row
 from grader.grading.sandbox.client import Limits, SandboxConfig, data_dirs, default_hidden, die_with_parent, preflight, share_caches, sweep_sandboxes
@@ -47,6 +47,7 @@ class Options:
     only: list[str] = field(default_factory=list)  # regrade these ids; everyone else stays as recorded
     force: bool = False  # regrade even when nothing changed
     prune: bool = False  # remove students whose entry left the folder
+    roster: Optional[Path] = None  # id,name,email[,section]: match entries, add "not submitted" rows
 
 
 class SandboxUnavailable(RuntimeError):
@@ -135,7 +136,10 @@ def score(sub: Submission, names: dict[str, list[str]], outcomes: list[dict], er
     for chapter, tests in names.items():
         chapter_rows = []
         for name in tests:
-            if sub.status != "ok":
+            if sub.status == roster.NOT_SUBMITTED:
+                absent = stored(both("row.not_submitted"))
+                chapter_rows.append(_row(name, "fail", 0.0, absent, absent))
+            elif sub.status != "ok":
                 reason = stored(both("row.unreadable", status=sub.status, reason=sub.reason))
                 chapter_rows.append(_row(name, "fail", 0.0, reason, reason))
             elif chapter not in sub.chapters:
@@ -256,7 +260,7 @@ def reference_cache(out: Path, version: str) -> Path:
 
 def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     """Grade every changed chapter of every entry, record each submission as it finishes, then write every report."""
-    from grader.grading.report.exports import write_grades_csv, write_results
+    from grader.grading.report.exports import write_grades_csv, write_lms_exports, write_results
     from grader.grading.report.feedback import write_feedback
     from grader.grading.report.html import write_report
     from grader.grading.similarity import find_pairs
@@ -274,13 +278,24 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     book = Gradebook(opts.out / "gradebook.sqlite")
     names = inventory(chapters, opts.skip_slow)
     found = entries(opts.submissions)
-    present = {student for student, _ in found}
+    people = roster.load(opts.roster) if opts.roster else None
+    missing: list[str] = []
+    if people is not None:
+        found, unmatched, missing = roster.assign(found, people)
+        if unmatched:
+            console.print(f"[yellow]{len(unmatched)} entr(ies) match no roster id (graded under their own name): "
+                          f"{', '.join(unmatched[:10])}[/]")
+        if missing:
+            console.print(f"{len(missing)} roster student(s) without an entry get 'not submitted': {', '.join(missing[:10])}")
+    present = {student for student, _ in found} | set(missing)
     unknown = sorted(set(opts.only) - present)
     if unknown:
         console.print(f"[yellow]--only: no entry for {', '.join(unknown)}[/]")
     if opts.only:
         found = [(student, path) for student, path in found if student in opts.only]
     subs = [stage(student, path, opts.out / "work") for student, path in found]
+    subs += [Submission(rid, Path(), status=roster.NOT_SUBMITTED, reason=roster.NOT_SUBMITTED)
+             for rid in missing if not opts.only or rid in opts.only]
     gone = sorted({s["student"] for s in book.students()} - present)
     if gone and opts.prune:
         book.remove(gone)
@@ -342,7 +357,9 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
         names.update(inventory(sorted(set(shown) - set(names)), opts.skip_slow))
     maxima = {ch: sum(rubric.load(ch).points_for(n) for n in names.get(ch, [])) for ch in shown}
     sweep_outputs(opts.out, {s["student"] for s in students})
-    write_grades_csv(opts.out / "grades.csv", students, results, shown, maxima)
+    roster_rows = people.people if people is not None else None
+    write_grades_csv(opts.out / "grades.csv", students, results, shown, maxima, roster_rows)
+    write_lms_exports(opts.out / "exports", students, results, shown, maxima, roster_rows)
     write_results(opts.out / "results", students, results)
     write_feedback(opts.out / "feedback", students, results)
     trees = {s["student"]: opts.out / "work" / s["student"] / "tree" for s in students
