@@ -103,7 +103,7 @@ def score(sub: Submission, names: dict[str, list[str]], outcomes: list[dict]) ->
     for chapter, tests in names.items():
         for name in tests:
             if sub.status != "ok":
-                rows.append(_row(name, "fail", 0.0, f"ungradable: {sub.reason}", f"ungradable: {sub.reason}"))
+                rows.append(_row(name, "fail", 0.0, sub.note(lang), sub.note(lang)))
             elif chapter not in sub.chapters:
                 rows.append(_row(name, "fail", 0.0, "not submitted", "not submitted"))
             elif name not in got:
