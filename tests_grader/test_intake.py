@@ -1,6 +1,10 @@
-"""Intake: safe extraction, chapter discovery, content hashes."""
+"""Intake: safe extraction, chapter discovery, content hashes, statuses."""
+import io
 import os
+import warnings
 import zipfile
+
+import pytest
 
 from grader.grading.intake import entries, stage
 from grader.i18n import set_lang
@@ -169,3 +173,64 @@ def test_rows_of_an_entry_that_is_not_ok_carry_its_status_and_reason(tmp_path):
             set_lang(None)
         assert row.points == 0 and row.message == row.brief == sub.note(lang)
     assert sub.note("en") == "empty: the entry holds no files" and sub.note("zh").startswith("空提交：")
+
+
+# --- issue 10: archives the fuzzer (tests_grader/test_intake_fuzz.py) found crashing or misread -----
+
+def _crafted(members, patch=None):
+    buf = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w") as zf:
+        warnings.simplefilter("ignore")  # duplicate names
+        for name, data, method in members:
+            info = zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0))
+            info.compress_type = method
+            zf.writestr(info, data)
+            if patch:
+                patch(info)
+    return bytearray(buf.getvalue())
+
+
+def _corrupt_deflate():
+    blob = _crafted([(f"{CH}/a.py", bytes(range(256)) * 8, zipfile.ZIP_DEFLATED)])
+    blob[60:80] = b"\xff" * 20
+    return blob
+
+
+def _bad_utf8_name():
+    return _crafted([(f"{CH}/\u00e9.py", b"1", 0)]).replace("é".encode(), b"\xff\xfe")
+
+
+CRAFTED = {
+    "corrupt deflate stream (zlib.error escaped)": _corrupt_deflate,
+    "file then folder of one name (FileExistsError escaped)": lambda: _crafted([(f"{CH}/a", b"1", 0), (f"{CH}/a/b.py", b"2", 0)]),
+    "folder then file of one name": lambda: _crafted([(f"{CH}/a/b.py", b"2", 0), (f"{CH}/a", b"1", 0)]),
+    "name over 255 bytes (OSError escaped)": lambda: _crafted([(f"{CH}/{'d' * 300}/a.py", b"1", 0)]),
+    "invalid UTF-8 name (UnicodeDecodeError escaped)": _bad_utf8_name,
+    "duplicate member (last one silently won)": lambda: _crafted([(f"{CH}/a.py", b"1", 0), (f"{CH}/a.py", b"2", 0)]),
+    "names differing in case (grade depends on the disk)": lambda: _crafted([(f"{CH}/a.py", b"1", 0), (f"{CH}/A.py", b"2", 0)]),
+    "names differing in Unicode form": lambda: _crafted([(f"{CH}/\u00e9.py", b"1", 0), (f"{CH}/e\u0301.py", b"2", 0)]),
+    "NUL in a name (cut there, a silent duplicate)":
+        lambda: _crafted([(f"{CH}/a.py\x7fevil", b"1", 0), (f"{CH}/a.py", b"2", 0)]).replace(b"\x7f", b"\0"),
+    "member named '.'": lambda: _crafted([(".", b"x", 0)]),
+    "encrypted member": lambda: _crafted([(f"{CH}/a.py", b"1", 0)], lambda info: setattr(info, "flag_bits", info.flag_bits | 1)),
+}
+
+
+@pytest.mark.parametrize("case", list(CRAFTED))
+def test_crafted_archives_are_ungradable_with_a_reason(tmp_path, case):
+    (tmp_path / "bad.zip").write_bytes(bytes(CRAFTED[case]()))
+    sub = stage("bad", tmp_path / "bad.zip", tmp_path / "work")
+    assert sub.status == "ungradable" and sub.reasons["en"] and sub.reasons["zh"], (sub.status, sub.reason)
+    assert sub.tree is None and not (tmp_path / "work" / "bad").exists()
+
+
+def test_folder_with_names_that_are_not_utf8(tmp_path):
+    chapter = tmp_path / "subs" / "kim" / CH
+    chapter.mkdir(parents=True)
+    (chapter / "\udcff.py").write_text("x = 1\n")  # the bytes b"\xff.py" on disk
+    sub = stage("kim", tmp_path / "subs" / "kim", tmp_path / "work")
+    assert sub.status == "ok" and len(sub.content_hash) == 64  # tree_hash raised UnicodeEncodeError
+    os.symlink("/etc/passwd", chapter / "\udcfelink")
+    sub = stage("kim", tmp_path / "subs" / "kim", tmp_path / "work")
+    assert sub.status == "ungradable" and "link" in sub.reason  # the reason's hash raised UnicodeEncodeError
+    sub.reason.encode("utf-8")
