@@ -94,7 +94,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "intake.same_name": {"zh": "{a} 和 {b} 只差大小写或 Unicode 形式，会被当成同一个文件",
                          "en": "{a} and {b} differ only in case or Unicode form and would be one file"},
     "intake.file_dir": {"zh": "{path} 既是文件又是文件夹", "en": "{path} is both a file and a folder"},
-    "intake.too_many": {"zh": "文件太多（{n} > {max}）", "en": "too many files ({n} > {max})"},
+    "intake.too_many": {"zh": "文件太多（超过 {max} 个）", "en": "too many files (more than {max})"},
     "intake.too_large": {"zh": "提交太大（解压后超过 {mib} MiB）", "en": "submission too large (more than {mib} MiB uncompressed)"},
     "intake.bad_zip": {"zh": "{path} 不是可读取的 zip：{error}", "en": "{path} is not a readable zip: {error}"},
     "intake.corrupt": {"zh": "压缩包成员 {path} 已损坏：{error}", "en": "corrupt archive member {path}: {error}"},

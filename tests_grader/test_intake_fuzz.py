@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,9 @@ settings.register_profile("ci", max_examples=150, deadline=None, derandomize=Tru
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("long", max_examples=5000, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-PROFILE = settings(settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci")))
+PROFILE_NAME = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+PROFILE = settings(settings.get_profile(PROFILE_NAME))
+pytestmark = [pytest.mark.timeout(0)] if PROFILE_NAME == "long" else []  # the long run may take many minutes
 
 CH = "ch01_game2048"
 WHEN = (2020, 1, 1, 0, 0, 0)
@@ -94,7 +97,8 @@ def build_zip(spec: dict, root: Path) -> bytes:
             info.compress_type, info.external_attr = m["method"], m["mode"] << 16
             with zf.open(info, "w", force_zip64=m["zip64"]) as out:
                 out.write(m["data"])
-            info.file_size = {"size": info.file_size + 1000, "small": max(0, info.file_size - 1)}.get(m["lie"], info.file_size)
+            lied = {"size": info.file_size + 1000, "small": max(0, info.file_size - 1)}
+            info.file_size = lied.get(m["lie"], info.file_size)
             info.CRC ^= 0xFFFF if m["lie"] == "crc" else 0
             info.flag_bits |= 1 if m["lie"] == "encrypted" else 0
             info.compress_type = 99 if m["lie"] == "method" else info.compress_type
@@ -182,6 +186,7 @@ def snapshot(base: Path, skip: Path) -> dict[str, tuple]:
 def check_submission(sub: intake.Submission, staging: Path) -> None:
     """One Submission: a known status, a reason in both languages unless ok, a staged tree of plain files."""
     assert sub.status in intake.STATUSES, sub.status
+    assert sub.note("en").startswith(sub.status) and sub.note("zh")
     assert len(sub.content_hash) == 64
     if sub.status == intake.OK:
         assert sub.chapters and sub.tree is not None and sub.tree.is_dir() and not sub.why
@@ -216,17 +221,22 @@ def test_intake_survives_any_submissions_folder(spec):
         visible = {p for p in subs.iterdir() if not (p.name.startswith(".") or p.name in intake.SKIP)}
         paths = [p for _, group in listing for p in group]
         assert sorted(paths) == sorted(visible) and len({intake.fold(s) for s, _ in listing}) == len(listing)
+        renamed = intake.entries(subs, clash="rename")  # one path per id, ids distinct as fold() sees them
+        assert sorted(p for _, (p,) in renamed) == sorted(visible)
+        assert len({intake.fold(s) for s, _ in renamed}) == len(renamed)
         for student, group in listing:
             first = intake.stage(student, group, staging)
             check_submission(first, staging)
             again = intake.stage(student, group, staging)  # same input, same outcome
-            assert (again.status, again.reasons, again.content_hash) == (first.status, first.reasons, first.content_hash)
+            assert (again.status, again.reasons, again.content_hash) == \
+                (first.status, first.reasons, first.content_hash)
             assert (first.status == intake.CLASH) == (len(group) > 1)
         assert snapshot(base, staging) == before
 
 
 # --- clean entries must be ok ----------------------------------------------------------------------
-safe_word = st.text("abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=12).filter(lambda w: w not in intake.SKIP)
+safe_word = st.text("abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=12).filter(
+    lambda w: w not in intake.SKIP)
 clean_tree = st.fixed_dictionaries({
     "prefix": st.sampled_from(["", "assignments/", "hw1/"]),
     "files": st.dictionaries(st.lists(safe_word, min_size=1, max_size=3).map(lambda p: "/".join(p) + ".py"),
@@ -256,7 +266,8 @@ def test_clean_entries_are_ok_as_folder_or_zip(spec):
                 with zf.open(info, "w", force_zip64=spec["zip64"]) as out:
                     out.write(blob)
         got = {s: intake.stage(s, paths, Path(tmp) / "staging") for s, paths in intake.entries(subs)}
-        assert {s: g.status for s, g in got.items()} == {"folder": "ok", "zipped": "ok"}, {s: g.reason for s, g in got.items()}
+        assert {s: g.status for s, g in got.items()} == {"folder": "ok", "zipped": "ok"}, \
+            {s: g.reason for s, g in got.items()}
         assert got["folder"].content_hash == got["zipped"].content_hash
         for name, blob in files.items():
             assert (got["zipped"].tree / name.removeprefix(spec["prefix"])).read_bytes() == blob

