@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
 .PHONY: setup test check release snapshots mutants play autoplay run quiz demo grade \
-        bench-2048 bench-grade bench-train bench-attention selfgrade student-dist clean
+        bench-2048 bench-grade bench-train bench-attention selfgrade fuzz-intake student-dist clean
 
 setup: $(STAMP)
 
@@ -86,6 +86,10 @@ bench-2048: setup
 
 bench-grade: setup
 	$(PY) bench/bench_grade.py
+
+## The intake fuzzer's long profile (`check` runs the short one)
+fuzz-intake: setup
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests_grader/test_intake_fuzz.py -q -p no:cacheprovider
 
 bench-train: setup
 	$(PY) bench/bench_train.py

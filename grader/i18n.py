@@ -173,6 +173,51 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bad_bank": {"zh": "题库 {path} 有问题：", "en": "The quiz bank {path} has problems:"},
     "out_needs_grade": {"zh": "--out 只能和 --grade 一起用。", "en": "--out only applies with --grade."},
     "cannot_read": {"zh": "无法读取 {path}：{error}", "en": "Cannot read {path}: {error}"},
+    # intake: an entry's status and the reason it is not gradable
+    "intake.note": {"zh": "{status}：{reason}", "en": "{status}: {reason}"},
+    "intake.status.ok": {"zh": "正常", "en": "ok"},
+    "intake.status.ungradable": {"zh": "无法读取", "en": "ungradable"},
+    "intake.status.empty": {"zh": "空提交", "en": "empty"},
+    "intake.status.no chapter found": {"zh": "没有找到章节", "en": "no chapter found"},
+    "intake.status.nested zip": {"zh": "压缩包套压缩包", "en": "nested zip"},
+    "intake.status.clash": {"zh": "学号冲突", "en": "clash"},
+    "intake.clash": {"zh": "{n} 个提交对应同一个学号 {student}：{names}；都不评分，请只保留一个（或用 --clash rename 分开评分）",
+                     "en": "{n} entries have the id {student}: {names}; none is graded until only one is left "
+                     "(or grade each apart with --clash rename)"},
+    "intake.empty": {"zh": "提交里没有任何文件", "en": "the entry holds no files"},
+    "intake.nested_zip": {"zh": "提交里是压缩包（{names}），而不是章节文件夹；请解压后再提交（只含一个 zip 的文件夹会直接读取这个 zip）",
+                          "en": "the entry holds zip files ({names}) instead of chapter folders; unzip them "
+                          "(a folder holding exactly one zip is read through it)"},
+    "intake.deep": {"zh": "在 {where} 找到了 {found}（往下 {depth} 层）；章节文件夹应使用小写名称（如 ch01_game2048/），放在最外层或往下一层",
+                    "en": "found {found} at {where} ({depth} folders down); chapter folders must be named in lower "
+                    "case (like ch01_game2048/) and sit at the top or one folder down"},
+    "intake.no_chapter.code": {"zh": "没有找到章节文件夹（如 ch01_game2048/），只找到这些代码文件：{names}；请提交整个章节文件夹",
+                               "en": "no chapter folder (like ch01_game2048/) found, only these code files: {names}; "
+                               "submit the whole chapter folder"},
+    "intake.no_chapter.files": {"zh": "没有找到章节文件夹（如 ch01_game2048/），找到的文件：{names}",
+                                "en": "no chapter folder (like ch01_game2048/) found; files found: {names}"},
+    "intake.single_file": {"zh": "提交只是一个文件（{name}），不是文件夹或 .zip；请提交章节文件夹或它的 zip",
+                           "en": "the entry is a single file ({name}), not a folder or a .zip; submit the chapter "
+                           "folder or a zip of it"},
+    "intake.link_entry": {"zh": "提交本身是一个链接", "en": "the entry is a link"},
+    "intake.link": {"zh": "提交里有链接：{path}", "en": "link in submission: {path}"},
+    "intake.special": {"zh": "提交里有特殊文件（设备、管道或套接字）：{path}",
+                       "en": "special file (device, FIFO or socket) in submission: {path}"},
+    "intake.unsafe": {"zh": "压缩包里有不安全的路径（绝对路径或含 ..）：{path}",
+                      "en": "unsafe path in archive (absolute or with ..): {path}"},
+    "intake.bad_name.empty": {"zh": "压缩包里有空文件名", "en": "a member of the archive has an empty name"},
+    "intake.bad_name.control": {"zh": "文件名含控制字符：{path}", "en": "file name with a control character: {path}"},
+    "intake.bad_name.long": {"zh": "文件名或路径太长：{path}", "en": "file name or path too long: {path}"},
+    "intake.duplicate": {"zh": "同一个文件名出现了两次：{a}", "en": "the same file name appears twice: {a}"},
+    "intake.same_name": {"zh": "{a} 和 {b} 只差大小写或 Unicode 形式，会被当成同一个文件",
+                         "en": "{a} and {b} differ only in case or Unicode form and would be one file"},
+    "intake.file_dir": {"zh": "{path} 既是文件又是文件夹", "en": "{path} is both a file and a folder"},
+    "intake.too_many": {"zh": "文件太多（超过 {max} 个）", "en": "too many files (more than {max})"},
+    "intake.too_large": {"zh": "提交太大（解压后超过 {mib} MiB）", "en": "submission too large (more than {mib} MiB uncompressed)"},
+    "intake.bad_zip": {"zh": "{path} 不是可读取的 zip：{error}", "en": "{path} is not a readable zip: {error}"},
+    "intake.corrupt": {"zh": "压缩包成员 {path} 已损坏：{error}", "en": "corrupt archive member {path}: {error}"},
+    "intake.encrypted": {"zh": "压缩包成员 {path} 有密码保护", "en": "archive member {path} is encrypted (password-protected)"},
+    "intake.unreadable": {"zh": "无法读取 {path}：{error}", "en": "cannot read {path}: {error}"},
 }
 
 

@@ -36,14 +36,16 @@ def test_a_grader_error_leaves_its_chapter_stale(tmp_path):
 
 
 def _sub(status="ok", chapters=(CH,)):
-    return Submission("ann", Path("x"), status=status, reason="bad zip" if status != "ok" else "", chapters=list(chapters))
+    why = ("intake.empty", {}) if status != "ok" else None
+    return Submission("ann", Path("x"), status=status, why=why, chapters=list(chapters))
 
 
 def test_score_statuses_and_both_languages():
     absent = pipeline.score(_sub(chapters=()), NAMES, [])
     assert {r.status for r in absent} == {"fail"} and shown(absent[0].message, "zh") == "未提交"
-    unreadable = pipeline.score(_sub(status="ungradable"), NAMES, [])
-    assert "bad zip" in shown(unreadable[0].message, "en") and "无法评分" in shown(unreadable[0].message, "zh")
+    unreadable = pipeline.score(_sub(status="empty"), NAMES, [])
+    assert shown(unreadable[0].message, "en") == "empty: the entry holds no files"
+    assert shown(unreadable[0].message, "zh") == "空提交：提交里没有任何文件"
     stopped = pipeline.score(_sub(), NAMES, [], error="the compare step failed")
     assert {r.status for r in stopped} == {"grader-error"} and all(r.points == 0 for r in stopped)
 

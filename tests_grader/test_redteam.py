@@ -51,7 +51,7 @@ def test_malformed_entries(graded):
     for name in ("bad_corrupt", "bad_zipslip", "bad_link"):
         status, reason = graded["status"][name]
         assert status == "ungradable" and reason, name
-    assert graded["status"]["bad_empty"][0] == "ok" and graded["totals"]["bad_empty"] == 0
+    assert graded["status"]["bad_empty"][0] == "empty" and graded["totals"]["bad_empty"] == 0
     assert 0 < graded["totals"]["bad_syntax"] < graded["max"]["bad_syntax"]  # board.py works, ai.py does not import
 
 

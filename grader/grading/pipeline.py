@@ -48,6 +48,7 @@ class Options:
     force: bool = False  # regrade even when nothing changed
     prune: bool = False  # remove students whose entry left the folder
     roster: Optional[Path] = None  # id,name,email[,section]: match entries, add "not submitted" rows
+    clash: str = "report"  # two entries, one id: "report" (grade neither) or "rename" (grade both apart)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -140,7 +141,7 @@ def score(sub: Submission, names: dict[str, list[str]], outcomes: list[dict], er
                 absent = stored(both("row.not_submitted"))
                 chapter_rows.append(_row(name, "fail", 0.0, absent, absent))
             elif sub.status != "ok":
-                reason = stored(both("row.unreadable", status=sub.status, reason=sub.reason))
+                reason = stored({lang: sub.note(lang) for lang in LANGS})
                 chapter_rows.append(_row(name, "fail", 0.0, reason, reason))
             elif chapter not in sub.chapters:
                 absent = stored(both("row.not_submitted"))
@@ -277,7 +278,7 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     versions = {ch: chapter_version(ch) for ch in chapters}
     book = Gradebook(opts.out / "gradebook.sqlite")
     names = inventory(chapters, opts.skip_slow)
-    found = entries(opts.submissions)
+    found = entries(opts.submissions, opts.clash)
     people = roster.load(opts.roster) if opts.roster else None
     missing: list[str] = []
     if people is not None:
@@ -294,7 +295,7 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     if opts.only:
         found = [(student, path) for student, path in found if student in opts.only]
     subs = [stage(student, path, opts.out / "work") for student, path in found]
-    subs += [Submission(rid, Path(), status=roster.NOT_SUBMITTED, reason=roster.NOT_SUBMITTED)
+    subs += [Submission(rid, Path(), status=roster.NOT_SUBMITTED, why=("row.not_submitted", {}))
              for rid in missing if not opts.only or rid in opts.only]
     gone = sorted({s["student"] for s in book.students()} - present)
     if gone and opts.prune:

@@ -11,6 +11,9 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")  # what an entry carries (its path or paths)
 
 NOT_SUBMITTED = "not submitted"
 COLUMNS = ("name", "email", "section")
@@ -47,7 +50,7 @@ def load(path: Path) -> Roster:
     return Roster(people)
 
 
-def assign(entries: list[tuple[str, Path]], roster: Roster) -> tuple[list[tuple[str, Path]], list[str], list[str]]:
+def assign(entries: list[tuple[str, T]], roster: Roster) -> tuple[list[tuple[str, T]], list[str], list[str]]:
     """``(entries under roster ids where they match, unmatched entry names, roster ids without an entry)``."""
     named, unmatched, taken = [], [], set()
     for name, path in entries:
