@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
 .PHONY: setup test check release snapshots mutants play autoplay run quiz demo grade \
-        bench-2048 bench-grade bench-train bench-attention student-dist clean
+        bench-2048 bench-grade bench-train bench-attention bench-pretrain student-dist clean
 
 setup: $(STAMP)
 
@@ -90,6 +90,9 @@ bench-train: setup
 
 bench-attention: setup
 	$(PY) bench/bench_attention.py
+
+bench-pretrain: setup
+	$(PY) bench/bench_pretrain.py
 
 clean:
 	rm -rf build grading-out examples/class examples/out .pytest_cache
