@@ -181,8 +181,8 @@ def plot_losses(tokens_seen: list[int], train_losses: list[float], val_losses: l
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(tokens_seen, train_losses, label="training loss / 训练损失")
-    ax.plot(tokens_seen, val_losses, linestyle="-.", label="validation loss / 验证损失")
+    ax.plot(tokens_seen, train_losses, label="training loss")
+    ax.plot(tokens_seen, val_losses, linestyle="-.", label="validation loss")
     ax.set_xlabel("tokens seen")
     ax.set_ylabel("loss")
     ax.legend(loc="upper right")

@@ -147,8 +147,8 @@ def test_evaluate_model_oracle(run, eval_iter):
 @pytest.mark.parametrize("epochs,eval_freq,eval_iter,seed", [(3, 3, 1, 7), (1, 1, 2, 8)])
 def test_train_model_simple_exact(run, ref, epochs, eval_freq, eval_iter, seed):
     text = ref(P.corpus_text, 3000, 4200)
-    got = run(P.train_run, TINY_GPT2, seed, text, epochs, eval_freq, eval_iter, 2, 1e-3, "The river")
-    want = ref(P.train_run, TINY_GPT2, seed, text, epochs, eval_freq, eval_iter, 2, 1e-3, "The river")
+    got = run(P.train_run, TINY_GPT2, seed, text, epochs, eval_freq, eval_iter, 2, 1e-3, "The river", True)
+    want = ref(P.train_run, TINY_GPT2, seed, text, epochs, eval_freq, eval_iter, 2, 1e-3, "The river", True)
     steps = epochs * want["batches"]
     evals = list(range(0, steps, eval_freq))  # global_step starts at -1, so steps 0, eval_freq, ...
     check.equal(got["tokens_seen"], [(s + 1) * want["batch_tokens"][0] for s in evals],

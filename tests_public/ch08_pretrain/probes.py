@@ -137,11 +137,12 @@ def evaluate(cfg, state_dict, train_xy, val_xy, batch_size, eval_iter):
 
 
 # ----------------------------------------------------------------------------------------- 8.5
-def train_run(cfg, seed, text, num_epochs, eval_freq, eval_iter, batch_size=2, lr=4e-4, start_context="Every effort"):
+def train_run(cfg, seed, text, num_epochs, eval_freq, eval_iter, batch_size=2, lr=4e-4, start_context="Every effort",
+              with_state=False):
     """``train_model_simple`` on ``GPTModel(cfg)`` (``torch.manual_seed(seed)``) with the kit's loaders and AdamW.
 
-    Returns the three lists, the final weights, the modes of every forward, the mode afterwards and the
-    printed lines; a hook records the gradient norm each ``optimizer.step()`` sees.
+    Returns the three lists, the final weights (``with_state``), the modes of every forward, the mode
+    afterwards and the printed lines; a hook records the gradient norm each ``optimizer.step()`` sees.
     """
     import contextlib
     import io
@@ -166,7 +167,7 @@ def train_run(cfg, seed, text, num_epochs, eval_freq, eval_iter, batch_size=2, l
                                     eval_iter, start_context, _tokenizer())
     train_losses, val_losses, tokens_seen = result
     return {"train_losses": [float(v) for v in train_losses], "val_losses": [float(v) for v in val_losses],
-            "tokens_seen": [int(v) for v in tokens_seen], "state": _state(model), "forwards": log,
+            "tokens_seen": [int(v) for v in tokens_seen], "state": _state(model) if with_state else None, "forwards": log,
             "training_after": bool(model.training), "printed": printed.getvalue(), "grad_norms": grad_norms,
             "batches": len(train_loader), "batch_tokens": [int(x.numel()) for x, _ in train_loader]}
 
