@@ -38,15 +38,15 @@ GPT_CONFIG_TINY = {
 # ----------------------------------------------------------------------------------------- 8.1 text <-> ids
 def text_to_token_ids(text: str, tokenizer) -> torch.Tensor:
     """``(1, n)`` tensor of the ids of ``text`` (``tokenizer.encode(text, allowed_special={"<|endoftext|>"})``)."""
-    # TODO 8.1: encode 时传 allowed_special={"<|endoftext|>"}；torch.tensor(ids).unsqueeze(0) 加上批量维
-    #   encode with allowed_special={"<|endoftext|>"}; torch.tensor(ids).unsqueeze(0) adds the batch dimension
+    # TODO 8.1: encode 时传 allowed_special={"<|endoftext|>"}，torch.tensor(ids).unsqueeze(0) 加上批量维；解码时 squeeze(0)，再把 .tolist() 交给 decode
+    #   encode with allowed_special={"<|endoftext|>"}, torch.tensor(ids).unsqueeze(0) adds the batch dimension; to decode, squeeze(0), then decode(.tolist())
     raise NotImplementedError("TODO 8.1: text_to_token_ids")
 
 
 def token_ids_to_text(token_ids: torch.Tensor, tokenizer) -> str:
     """The text of a ``(1, n)`` (or ``(n,)``) tensor of ids: ``tokenizer.decode`` of the flattened list."""
-    # TODO 8.1: encode 时传 allowed_special={"<|endoftext|>"}；torch.tensor(ids).unsqueeze(0) 加上批量维
-    #   encode with allowed_special={"<|endoftext|>"}; torch.tensor(ids).unsqueeze(0) adds the batch dimension
+    # TODO 8.1: encode 时传 allowed_special={"<|endoftext|>"}，torch.tensor(ids).unsqueeze(0) 加上批量维；解码时 squeeze(0)，再把 .tolist() 交给 decode
+    #   encode with allowed_special={"<|endoftext|>"}, torch.tensor(ids).unsqueeze(0) adds the batch dimension; to decode, squeeze(0), then decode(.tolist())
     raise NotImplementedError("TODO 8.1: token_ids_to_text")
 
 

@@ -39,8 +39,8 @@ GPT_CONFIG_TINY = {
 def text_to_token_ids(text: str, tokenizer) -> torch.Tensor:
     """``(1, n)`` tensor of the ids of ``text`` (``tokenizer.encode(text, allowed_special={"<|endoftext|>"})``)."""
     ### BEGIN SOLUTION 8.1
-    ### zh: encode 时传 allowed_special={"<|endoftext|>"}；torch.tensor(ids).unsqueeze(0) 加上批量维
-    ### en: encode with allowed_special={"<|endoftext|>"}; torch.tensor(ids).unsqueeze(0) adds the batch dimension
+    ### zh: encode 时传 allowed_special={"<|endoftext|>"}，torch.tensor(ids).unsqueeze(0) 加上批量维；解码时 squeeze(0)，再把 .tolist() 交给 decode
+    ### en: encode with allowed_special={"<|endoftext|>"}, torch.tensor(ids).unsqueeze(0) adds the batch dimension; to decode, squeeze(0), then decode(.tolist())
     encoded = tokenizer.encode(text, allowed_special={"<|endoftext|>"})
     return torch.tensor(encoded).unsqueeze(0)
     ### END SOLUTION

@@ -23,8 +23,8 @@ CFG = {"vocab_size": 50257, "context_length": 64, "emb_dim": 64, "n_heads": 4, "
 RUN = dict(epochs=4, batch_size=2, lr=1e-3, eval_freq=20, eval_iter=2)
 START_LOSS = math.log(CFG["vocab_size"])  # an untrained model: about ln(50257) = 10.8
 MAX_LOSS = 7.2       # full marks; the reference reaches 6.5-6.6 (3 seeds)
-BUDGET_SECONDS = 40  # the reference's CPU time, measured; the sandbox limit allows for a loaded grader
-TIMEOUT = 6 * BUDGET_SECONDS
+BUDGET_SECONDS = 40  # the reference: ~19 CPU seconds on one thread (bench/bench_pretrain.py); a generous budget
+TIMEOUT = 300  # wall seconds in the sandbox: room for a loaded grader (the reference took 101 s wall on a 5x-loaded machine)
 HELDOUT = Path(__file__).with_name("heldout.txt")
 
 

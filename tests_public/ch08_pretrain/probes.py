@@ -122,7 +122,7 @@ def loss_loader(cfg, state_dict, inputs, targets, batch_size, num_batches):
     log = []
     _watch(model, log)
     value = calc_loss_loader(_loader(inputs, targets, batch_size), model, "cpu", num_batches=num_batches)
-    return {"loss": float(value), "type": type(value).__name__, "forwards": len(log)}
+    return {"loss": float(value), "forwards": len(log)}
 
 
 def evaluate(cfg, state_dict, train_xy, val_xy, batch_size, eval_iter):

@@ -94,6 +94,7 @@ def test_train_model_simple_tiny(run, ref):
     check.close(got["train_losses"], want["train_losses"], atol=1e-5, rtol=1e-5, what="train_losses")
     check.close(got["val_losses"], want["val_losses"], atol=1e-5, rtol=1e-5, what="val_losses")
     check.equal(got["training_after"], True, what="model.training after train_model_simple")
+    check.equal(got["printed"].count("Every effort"), 2, what="samples printed (one after each of the 2 epochs)")
 
 
 @pytest.mark.task("8.6")
@@ -106,7 +107,7 @@ def test_generate_greedy_and_eos(run):
 
 @pytest.mark.task("8.6")
 def test_generate_top_k_keeps_ties(run):
-    logits = torch.tensor([[4.0, 1.0, 3.0, 3.0, 0.5, 3.0, -1.0], [0.0, 2.0, 2.0, 6.5, 7.0, 1.0, 2.0]])
+    logits = torch.tensor([[4.0, 1.0, 3.0, 3.0, 0.5, 3.0, -1.0], [0.0, 2.0, 2.0, 6.5, 7.0, 1.0, 5.0]])
     got = run(P.generate_fixed, logits, torch.zeros(2, 1, dtype=torch.long), 300, 4, 1.0, 2, None, 7)["out"][:, 1:]
     allowed = [{0, 2, 3, 5}, {4, 3}]
     for row, ok in enumerate(allowed):
@@ -114,6 +115,15 @@ def test_generate_top_k_keeps_ties(run):
         check.that(seen <= ok, {"zh": f"第 {row} 行 top_k=2 时出现了 {sorted(seen - ok)}（允许 {sorted(ok)}，与第 k 大并列的保留）",
                                 "en": f"row {row}, top_k=2 produced {sorted(seen - ok)} (allowed {sorted(ok)}, ties with the k-th kept)"})
         check.equal(seen, ok, what=f"ids sampled in row {row} (300 draws)")
+
+
+@pytest.mark.task("8.6")
+def test_generate_temperature_frequencies(run):
+    logits = torch.tensor([2.0, 0.0, -1.0, 1.0])
+    got = run(P.generate_fixed, logits.repeat(40, 1), torch.zeros(40, 1, dtype=torch.long), 50, 4, 0.5, None, None, 3)
+    freq = torch.bincount(got["out"][:, 1:].flatten(), minlength=4).double() / 2000
+    check.close(freq, torch.softmax(logits.double() / 0.5, dim=-1), atol=0.04, rtol=0,
+                what="frequencies of 2000 ids sampled at temperature 0.5 vs softmax(logits / 0.5)")
 
 
 @pytest.mark.task("8.6")
@@ -131,6 +141,8 @@ def test_checkpoint_roundtrip(run):
     got = run(P.checkpoint_roundtrip, SMALL, 11, x, y)
     check.equal(got["loaded"], got["saved"], what="model weights after load_checkpoint")
     check.equal(got["next_loaded"], got["next_original"], what="the next AdamW step after load_checkpoint (bit-identical)")
+    check.that(not got["pickle"], {"zh": "检查点是 pickle / torch.save 文件：权重请用 safetensors（不经 pickle）保存",
+                                   "en": "the checkpoint is a pickle / torch.save file: store the weights with safetensors (no pickle)"})
 
 
 @pytest.mark.task("8.8")
