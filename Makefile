@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
 .PHONY: setup test check release snapshots mutants play autoplay run quiz demo grade \
-        bench-2048 bench-grade bench-train bench-attention selfgrade fuzz-intake student-dist clean
+        bench-2048 bench-grade bench-train bench-attention bench-pretrain selfgrade fuzz-intake student-dist clean
 
 setup: $(STAMP)
 
@@ -100,6 +100,9 @@ bench-attention: setup
 ## The reference graded by `grade` with the training runs: full marks; the skeleton: 0 (CI runs the quick mode)
 selfgrade: setup
 	KIT_SELFGRADE_FULL=1 $(PY) -m pytest tests_grader/test_selfgrade.py -q -p no:cacheprovider
+
+bench-pretrain: setup
+	$(PY) bench/bench_pretrain.py
 
 clean:
 	rm -rf build grading-out examples/class examples/out .pytest_cache
