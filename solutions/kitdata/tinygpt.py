@@ -149,7 +149,14 @@ def gpt2_encoding():
             if (parent / ".cache" / "tiktoken").is_dir():
                 os.environ["TIKTOKEN_CACHE_DIR"] = str(parent / ".cache" / "tiktoken")
                 break
-    return tiktoken.get_encoding("r50k_base")
+    try:
+        return tiktoken.get_encoding("r50k_base")
+    except Exception as exc:  # no network and no cached file
+        raise RuntimeError(
+            "GPT-2 的 BPE 文件不可用：请先运行 `make setup`（或 python scripts/fetch_gpt2_bpe.py）。\n"
+            "GPT-2's BPE file is not available: run `make setup` (or python scripts/fetch_gpt2_bpe.py) first. "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _corpus_ids() -> list[int]:
