@@ -43,7 +43,7 @@ _GREETING = ["", "", "", "", "Hey, ", "Hi {name}, ", "Oi ", "Morning! ", "Hiya. 
 _CLOSING = ["", "", "", "", " Love you", " Speak soon", " Let me know", " Thanks!!", " Ta", " See ya", " K bye"]
 
 _PRIZES = ["a £500 shopping voucher", "a brand new phone", "£1000 cash", "a holiday for two", "a £250 gift card",
-           "free tickets", "a tablet", "£2000", "a luxury cruise", "100 free minutes"]
+           "free tickets", "a tablet", "£2000", "a luxury cruise", "100 free minutes", "$1000 cash", "a $500 prize"]
 _SHORTCODES = ["80081", "61200", "87121", "69988", "85555", "83222", "62468", "81010"]
 _CODES = ["WIN", "CLAIM", "PRIZE", "GO", "YES", "STOP", "FREE", "BONUS"]
 _PHONES = ["09061701461", "09050002311", "08712300220", "09066362231", "08000930705", "09058091854"]
