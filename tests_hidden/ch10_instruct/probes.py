@@ -43,7 +43,7 @@ def instruction_training_run(seed, threads=0, epochs=2, batch_size=8, lr=1e-3, w
                 loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten())
                 loss.backward()
                 optimizer.step()
-                losses.append(float(loss))
+                losses.append(loss.item())
     finally:
         torch.set_num_threads(previous)
     return {"state": _state(model), "losses": losses, "seconds": time.perf_counter() - start,

@@ -16,7 +16,7 @@ from tests_hidden.ch10_instruct import probes as P
 from . import oracles as O
 
 THREADS = int(os.environ.get("KIT_TRAIN_THREADS", "2"))
-RUN = {"epochs": 2, "batch_size": 8, "lr": 1e-3, "weight_decay": 0.1, "allowed_max_length": 128, "n_train": 935}
+RUN = {"epochs": 1, "batch_size": 8, "lr": 2e-3, "weight_decay": 0.1, "allowed_max_length": 128, "n_train": 400}
 HELD_OUT_SEED = 90417  # defined only here: the sandbox cannot regenerate these entries
 MAX_HELD_OUT_LOSS = 0.60
 TIMEOUT = 300

@@ -16,10 +16,11 @@ WITHOUT_INPUT = {"instruction": "What is 12 plus 30?", "input": "", "output": "1
 
 @pytest.mark.task("10.1")
 def test_format_input_with_and_without_input(run):
-    got = run(P.format_many, [WITH_INPUT, WITHOUT_INPUT])
+    got = run(P.format_many, [WITH_INPUT, WITHOUT_INPUT, {"instruction": "Name a colour.", "output": "Blue."}])
     check.equal(got[0], PREAMBLE + "\n\n### Instruction:\nGive the opposite of the following word.\n\n### Input:\nearly",
                 what="format_input (with an input)")
     check.equal(got[1], PREAMBLE + "\n\n### Instruction:\nWhat is 12 plus 30?", what="format_input (empty input: no Input section)")
+    check.equal(got[2], PREAMBLE + "\n\n### Instruction:\nName a colour.", what="format_input (no `input` key: no Input section)")
 
 
 @pytest.mark.task("10.2")
@@ -28,6 +29,8 @@ def test_partition_data_book_sizes(run):
     train, test, val = run(P.partition, data, {})
     check.equal([len(train), len(test), len(val)], [935, 110, 55], what="partition_data sizes (1,100 entries)")
     check.equal([train, test, val], [data[:935], data[935:1045], data[1045:]], what="partition_data (in order, no shuffling)")
+    check.equal(run(P.partition, list("abcdefg"), {}), [list("abcde"), [], list("fg")],
+                what="partition_data(7 entries): int(5.95) = 5 for training, int(0.7) = 0 for testing")
 
 
 @pytest.mark.task("10.3")
@@ -52,6 +55,8 @@ def test_collate_book_example(run):
     check.equal(got["targets"], torch.tensor([[1, 2, 3, 4, PAD], [6, PAD, IGNORE, IGNORE, IGNORE], [8, 9, PAD, IGNORE, IGNORE]]),
                 what="custom_collate_fn targets (book section 7.3)")
     check.equal(got["dtypes"], ["torch.int64", "torch.int64"], what="custom_collate_fn dtypes")
+    check.equal(run(P.collate, batch, {"device": "meta"})["devices"], ["meta", "meta"],
+                what='custom_collate_fn(device="meta"): the tensors\' devices')
 
 
 @pytest.mark.task("10.4")
@@ -72,10 +77,10 @@ def test_extract_response(run):
 @pytest.mark.task("10.6")
 def test_score_responses_book_prompt_and_skipping(run):
     entries = [dict(WITH_INPUT, model_response="\"late\""), dict(WITHOUT_INPUT, model_response="42"),
-               dict(WITHOUT_INPUT, model_response="forty")]
-    got = run(P.score_scripted, entries, ["85", "Score: 70", "I cannot say."])
-    check.equal(got.get("scores"), [85, 70], what="score_responses (the third answer has no number: skipped)")
-    check.equal(len(got["warnings"]), 1, what="number of warnings for unparsable answers")
+               dict(WITHOUT_INPUT, model_response="forty"), dict(WITHOUT_INPUT, model_response="42!")]
+    got = run(P.score_scripted, entries, ["85", "Score: 70", "I cannot say.", "420"])
+    check.equal(got.get("scores"), [85, 70], what="score_responses (no number in the third answer, 420 is out of 0-100: skipped)")
+    check.equal(len(got["warnings"]), 2, what="number of warnings for unparsable answers")
     want_prompt = ("Given the input `" + PREAMBLE + "\n\n### Instruction:\nWhat is 12 plus 30?` and correct output "
                    "`12 plus 30 is 42.`, score the model response `42` on a scale from 0 to 100, where 100 is the best "
                    "score. Respond with the integer number only.")
@@ -84,10 +89,23 @@ def test_score_responses_book_prompt_and_skipping(run):
 
 @pytest.mark.task("10.7")
 def test_ollama_judge_against_fake_server(run):
-    got = run(P.ollama_chat, [{"chunks": ["Sco", "re: ", "85"]}], ["Rate this answer."], {"model": "llama3", "timeout": 10})
+    got = run(P.ollama_chat, [{"chunks": ["Sco", "re: ", "85"], "after": ["(nothing is read after the done line)"]}],
+              ["Rate this answer."], {"model": "llama3", "timeout": 10})
     check.equal(got["answers"][0].get("answer"), "Score: 85", what="OllamaJudge: the streamed contents joined")
     request = got["requests"][0]
     check.equal([request["method"], request["path"]], ["POST", "/api/chat"], what="OllamaJudge: method and path")
     check.equal(request["body"], {"model": "llama3", "messages": [{"role": "user", "content": "Rate this answer."}],
                                   "options": {"seed": 123, "temperature": 0, "num_ctx": 2048}, "stream": True},
                 what="OllamaJudge: the JSON it posts")
+
+
+@pytest.mark.task("10.7")
+def test_ollama_judge_errors(run):
+    got = run(P.ollama_no_server, {"timeout": 5}, timeout=30)
+    check.that("RuntimeError" in got.get("raised", []) and "ollama serve" in got.get("message", ""),
+               {"zh": f"没有服务器时应抛出 OllamaError 并提示运行 `ollama serve`，实际：{got.get('raised', got.get('answer'))}",
+                "en": f"with no server, raise OllamaError saying to run `ollama serve`; got {got.get('raised', got.get('answer'))}"})
+    bad = run(P.ollama_chat, [{"lines": ["<html>not json</html>"]}], ["p"], {"timeout": 10})["answers"][0]
+    check.that("RuntimeError" in bad.get("raised", []),
+               {"zh": f"服务器回答了不是 JSON 的行，应抛出 OllamaError，实际：{bad.get('raised', bad.get('answer'))}",
+                "en": f"a line that is not JSON should raise OllamaError; got {bad.get('raised', bad.get('answer'))}"})
