@@ -113,7 +113,11 @@ def test_synthetic_cifar_is_torchvision_cifar_and_shareable(tmp_path, monkeypatc
 
 
 def test_prepare_command(tmp_path):
+    shared = fetch.cache_dir() / "tiny-gpt"  # the pretrained tiny GPT is slow to make: share the kit's cached copy
+    shared.mkdir(exist_ok=True)
+    (tmp_path / "tiny-gpt").symlink_to(shared, target_is_directory=True)
     env = dict(os.environ, KIT_CACHE_DIR=str(tmp_path), PYTHONPATH=str(SOLUTIONS), KIT_OFFLINE="1")
     done = subprocess.run([sys.executable, "-m", "kitdata"], cwd=SOLUTIONS, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "1000 test images" in done.stdout and (tmp_path / "synthetic-cifar10-v1" / "cifar-10-batches-py").is_dir()
+    assert "tiny pretrained GPT" in done.stdout and list(shared.glob("tiny-gpt-*.safetensors"))
