@@ -146,12 +146,6 @@ class OllamaJudge:
         #   urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST") -> json.loads each line, join message.content, stop at done; turn every network error, timeout and bad format into an OllamaError (zh + en)
         raise NotImplementedError("TODO 10.7: OllamaJudge.__call__")
 
-    def _parse(self, line: str) -> dict:
-        """One streamed line as a dict with ``message.content``, else :class:`OllamaError`."""
-        # TODO 10.7: 记下参数；url = host（去掉末尾 "/"，没有 "://" 就加 "http://"）+ "/api/chat"
-        #   keep the arguments; url = host (trailing "/" removed, "http://" added when there is no "://") + "/api/chat"
-        raise NotImplementedError("TODO 10.7: OllamaJudge._parse")
-
 
 class OverlapJudge:
     """An offline, deterministic judge (given code): reads the reference output and the model's response

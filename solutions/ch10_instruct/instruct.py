@@ -208,8 +208,18 @@ class OllamaJudge:
                     line = raw.decode("utf-8", errors="replace").strip()
                     if not line:
                         continue
-                    chunk = self._parse(line)
-                    parts.append(chunk["message"]["content"])
+                    try:
+                        chunk = json.loads(line)
+                    except json.JSONDecodeError:
+                        chunk = None
+                    if isinstance(chunk, dict) and "error" in chunk:
+                        raise OllamaError(f"Ollama（{self.url}）报错：{chunk['error']}\n"
+                                          f"Ollama at {self.url} reported: {chunk['error']}")
+                    message = chunk.get("message") if isinstance(chunk, dict) else None
+                    if not isinstance(message, dict) or not isinstance(message.get("content"), str):
+                        raise OllamaError(f"Ollama（{self.url}）的回答格式不对：{line[:200]!r}\n"
+                                          f"Ollama at {self.url} sent a line that is not a chat chunk: {line[:200]!r}")
+                    parts.append(message["content"])
                     if chunk.get("done"):
                         break
         except urllib.error.HTTPError as exc:
@@ -223,22 +233,6 @@ class OllamaJudge:
                               f"no answer from Ollama at {self.url} ({reason}): start it with `ollama serve` and "
                               f"`ollama pull {self.model}`, or use the offline judge (--judge offline).") from exc
         return "".join(parts)
-        ### END SOLUTION
-
-    def _parse(self, line: str) -> dict:
-        """One streamed line as a dict with ``message.content``, else :class:`OllamaError`."""
-        ### BEGIN SOLUTION 10.7
-        try:
-            chunk = json.loads(line)
-        except json.JSONDecodeError:
-            chunk = None
-        if isinstance(chunk, dict) and "error" in chunk:
-            raise OllamaError(f"Ollama（{self.url}）报错：{chunk['error']}\nOllama at {self.url} reported: {chunk['error']}")
-        message = chunk.get("message") if isinstance(chunk, dict) else None
-        if not isinstance(message, dict) or not isinstance(message.get("content"), str):
-            raise OllamaError(f"Ollama（{self.url}）的回答格式不对：{line[:200]!r}\n"
-                              f"Ollama at {self.url} sent a line that is not a chat chunk: {line[:200]!r}")
-        return chunk
         ### END SOLUTION
 
 
