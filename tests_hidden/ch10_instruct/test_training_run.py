@@ -18,8 +18,9 @@ from . import oracles as O
 THREADS = int(os.environ.get("KIT_TRAIN_THREADS", "2"))
 RUN = {"epochs": 1, "batch_size": 8, "lr": 2e-3, "weight_decay": 0.1, "allowed_max_length": 128, "n_train": 400}
 HELD_OUT_SEED = 90417  # defined only here: the sandbox cannot regenerate these entries
-MAX_HELD_OUT_LOSS = 0.60
-TIMEOUT = 300
+# Reference over seeds 0, 1, 2: 1.85, 1.74, 1.76 (the pretrained model before fine-tuning: 8.52).
+MAX_HELD_OUT_LOSS = 2.5
+TIMEOUT = 480  # wall seconds; the run needs ~55 CPU s (measured on a loaded 2-core machine)
 
 
 def held_out_entries(n=120):
