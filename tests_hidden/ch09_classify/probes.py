@@ -1,5 +1,6 @@
 """Hidden probes for ch09_classify: the small-device fine-tuning run (the public probes cover the rest)."""
 from tests_public.ch09_classify.probes import *  # noqa: F401,F403 — the grader ships both modules
+from tests_public.ch09_classify.probes import kit
 
 # The run's settings (tests_hidden/ch09_classify/test_training_run.py sets the threshold from them).
 RUN = {"epochs": 2, "batch_size": 8, "lr": 5e-4, "eval_freq": 50, "eval_iter": 5}
@@ -21,22 +22,20 @@ def finetune_run(seed, threads=0, epochs=2, batch_size=8, lr=5e-4, eval_freq=50,
     from torch.utils.data import DataLoader
 
     from ch09_classify.classify import SpamDataset, add_classification_head, train_classifier_simple
-    from kitdata.sms import generate_sms_spam
-    from kitdata.tinygpt import gpt2_encoding, load_pretrained_tiny_gpt
 
     start, cpu_start = time.perf_counter(), time.process_time()
     if threads:
         torch.set_num_threads(threads)
-    df = generate_sms_spam()
+    df = kit("sms").generate_sms_spam()
     spam = df[df["Label"] == "spam"]
     data = pd.concat([df[df["Label"] == "ham"].sample(len(spam), random_state=seed), spam])
     data = data.sample(frac=1, random_state=seed).reset_index(drop=True)
     n_val = len(data) // 8
-    tokenizer = gpt2_encoding()
+    tokenizer = kit("tinygpt").gpt2_encoding()
     train_set = SpamDataset(data[n_val:].reset_index(drop=True), tokenizer)
     val_set = SpamDataset(data[:n_val].reset_index(drop=True), tokenizer, max_length=train_set.max_length)
     torch.manual_seed(seed)
-    model = load_pretrained_tiny_gpt()
+    model = kit("tinygpt").load_pretrained_tiny_gpt()
     model = add_classification_head(model, 2) or model
     train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, drop_last=True,
                               generator=torch.Generator().manual_seed(seed))

@@ -27,7 +27,7 @@ class ByteTokenizer:
 
 
 def kit(name):
-    """``kitdata.<name>``: the sandbox's copy, else the kit's own (``solutions/`` or ``assignments/``), for the checks."""
+    """``kitdata.<name>``: the tree's copy (as in a sandbox), else the kit's own (``solutions/`` or ``assignments/``)."""
     try:
         return importlib.import_module(f"kitdata.{name}")
     except ImportError:
@@ -123,10 +123,9 @@ def spam_dataset(data, kind="bytes", max_length=None, pad_token_id=50256, as_csv
 def classification_head(cfg, model_seed, head_seed, num_classes=2):
     """The kit's GPTModel (seeded) after ``add_classification_head`` (called after ``manual_seed(head_seed)``)."""
     from ch09_classify.classify import add_classification_head
-    from kitdata.tinygpt import GPTModel
 
     torch.manual_seed(model_seed)
-    model = GPTModel(dict(cfg))
+    model = kit("tinygpt").GPTModel(dict(cfg))
     before = _params(model)
     torch.manual_seed(head_seed)
     returned = add_classification_head(model, num_classes)
@@ -192,14 +191,13 @@ def train_loop(cfg, seed, n_train, n_val, batch_size, num_epochs, eval_freq, eva
     from torch.utils.data import DataLoader, TensorDataset
 
     from ch09_classify import classify
-    from kitdata.tinygpt import GPTModel
 
     cpu = torch.device("cpu")
     patched = {"calc_loss_batch": _kit_loss_batch, "calc_accuracy_loader": _kit_accuracy}
     saved = {name: getattr(classify, name, None) for name in patched}
     ids, labels = toy_classification_data(seed, n_train + n_val, cfg["context_length"] // 2, cfg["vocab_size"])
     torch.manual_seed(seed)
-    model = _kit_head(GPTModel(dict(cfg)), 2)
+    model = _kit_head(kit("tinygpt").GPTModel(dict(cfg)), 2)
     train = DataLoader(TensorDataset(ids[:n_train], labels[:n_train]), batch_size=batch_size, shuffle=True,
                        generator=torch.Generator().manual_seed(seed))
     val = DataLoader(TensorDataset(ids[n_train:], labels[n_train:]), batch_size=batch_size)
