@@ -73,7 +73,7 @@ def finetune(args: argparse.Namespace) -> dict:
     from kitdata.tinygpt import TINY_GPT_CONFIG, load_pretrained_tiny_gpt
 
     torch.set_num_threads(args.threads)
-    data = load_instruction_data(offline=False) if args.data == "book" else generate_instructions()
+    data = load_instruction_data() if args.data == "book" else generate_instructions()
     train_data, test_data, val_data = partition_data(data)
     print(f"train / 训练 {len(train_data)}, validation / 验证 {len(val_data)}, test / 测试 {len(test_data)}")
     tokenizer = gpt2_tokenizer()
