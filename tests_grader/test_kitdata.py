@@ -114,6 +114,9 @@ def test_synthetic_cifar_is_torchvision_cifar_and_shareable(tmp_path, monkeypatc
 
 
 def test_prepare_command(tmp_path):
+    shared = fetch.cache_dir() / "tiny-gpt"  # the pretrained tiny GPT is slow to make: share the kit's cached copy
+    shared.mkdir(exist_ok=True)
+    (tmp_path / "tiny-gpt").symlink_to(shared, target_is_directory=True)
     env = dict(os.environ, KIT_CACHE_DIR=str(tmp_path), PYTHONPATH=str(SOLUTIONS), KIT_OFFLINE="1")
     done = subprocess.run([sys.executable, "-m", "kitdata"], cwd=SOLUTIONS, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -124,3 +127,4 @@ def test_prepare_command(tmp_path):
     hidden = subprocess.run([sys.executable, "-m", "kitdata", "--sandbox-hidden"], cwd=SOLUTIONS, env=env,
                             capture_output=True, text=True, check=True).stdout.split()
     assert any(Path(p, "mnist_5k.csv.gz").is_file() for p in hidden), hidden
+    assert "tiny pretrained GPT" in done.stdout and list(shared.glob("tiny-gpt-*.safetensors"))

