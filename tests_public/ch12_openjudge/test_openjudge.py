@@ -29,6 +29,7 @@ NETWORK_CASES = [  # (n, states, thresholds, edges)
     (4, [3, 0, 0, 0], [0, 4, 0, 0], [(1, 2, 1), (2, 3, 5), (1, 4, 1)]),     # a blocked neuron; outputs 3 and 4
     (3, [0, 0, 0], [0, 0, 0], [(3, 2, 1), (2, 1, 1)]),                      # all outputs <= 0: NULL
     (4, [0, 2, 0, 6], [0, 0, 0, 0], [(2, 1, 4), (4, 3, 1)]),                # 4 -> 3 before 2 -> 1; sorted output
+    (3, [2, 7, 0], [0, 0, 1], [(1, 2, 1), (1, 2, -1), (1, 3, 4)]),         # weights summing to 0: still an edge
 ]
 
 
