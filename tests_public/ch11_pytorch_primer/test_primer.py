@@ -77,7 +77,7 @@ def test_decision_grid(run, ref):
 @pytest.mark.task("11.8")
 def test_toy_dataset_and_loaders(run, ref):
     X_train, y_train = torch.arange(10.0).reshape(5, 2), torch.tensor([0, 0, 0, 1, 1])
-    X_test, y_test = torch.tensor([[-1.0, 2.0], [3.0, -4.0]]), torch.tensor([0, 1])
+    X_test, y_test = -torch.arange(14.0).reshape(7, 2), torch.tensor([0, 1, 1, 0, 1, 0, 0])
     check.equal(run(P.dataset_items, X_train, y_train), ref(P.dataset_items, X_train, y_train), what="ToyDataset items")
     got, want = run(P.loaders, X_train, y_train, X_test, y_test, 2, 123), ref(P.loaders, X_train, y_train, X_test, y_test, 2, 123)
     check.equal(got, want, what="make_loaders: batches (train shuffled by the seed, last partial batch dropped; test in order)")
