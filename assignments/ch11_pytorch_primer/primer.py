@@ -165,6 +165,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="PyTorch primer: a first network and a circle classifier")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=100, help="circle classifier epochs (the handout: 100)")
     parser.add_argument("--out", default="outputs")
     args = parser.parse_args(argv)
 
@@ -178,11 +179,11 @@ def main(argv=None) -> int:
 
     data, labels = make_circle_data(args.samples, args.seed)
     model = SimpleNN()
-    circle_losses = train_full_batch(model, data, labels, nn.BCELoss(), epochs=100, lr=0.1)
+    circle_losses = train_full_batch(model, data, labels, nn.BCELoss(), epochs=args.epochs, lr=0.1)
     with torch.no_grad():
         accuracy = ((model(data) > 0.5).float() == labels).float().mean().item()
-    _say(f"圆形分类器（BCE，100 轮，lr 0.1）：损失 {circle_losses[0]:.4f} → {circle_losses[-1]:.4f}，训练准确率 {accuracy:.3f}",
-         f"circle classifier (BCE, 100 epochs, lr 0.1): loss {circle_losses[0]:.4f} -> {circle_losses[-1]:.4f}, "
+    _say(f"圆形分类器（BCE，{args.epochs} 轮，lr 0.1）：损失 {circle_losses[0]:.4f} → {circle_losses[-1]:.4f}，训练准确率 {accuracy:.3f}",
+         f"circle classifier (BCE, {args.epochs} epochs, lr 0.1): loss {circle_losses[0]:.4f} -> {circle_losses[-1]:.4f}, "
          f"training accuracy {accuracy:.3f}")
 
     import matplotlib
