@@ -65,6 +65,10 @@ def run_program(module: str, stdin: str, time_limit: float, memory_mb: int, how:
                 _, status, usage = os.wait4(proc.pid, 0)
             finally:
                 timer.cancel()
+                try:  # whatever the program left running in its session ends with it
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except OSError:
+                    pass
             wall = time.perf_counter() - start
             proc.returncode = os.waitstatus_to_exitcode(status)
         with open(paths["out"], "rb") as f:
