@@ -58,3 +58,13 @@ def test_todo_reads_todo(runner: InProcessRunner) -> None:
 
     with pytest.raises(NotImplementedError, match="TODO 12.2"):
         runner(P.run_program, "todo", "", 2.0, 256)
+
+
+def test_peak_is_the_programs_own(runner: InProcessRunner) -> None:
+    """A large judging process must not make a small program look out of memory (rusage would)."""
+    from tests_public.ch12_openjudge import probes as P
+
+    ballast = bytearray(300 << 20)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touched, so it counts in this process's RSS
+    result = runner(P.run_program, "crash", "1 2\n", 2.0, 256)
+    assert 0 < result["peak_mb"] < 100 and verdict(result, "3\n", 2.0, 256) == "RE", result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +19,21 @@ import threading
 import time
 
 CHAPTER = "ch12_openjudge"
+
+# Peak memory (VmHWM) written at exit. Not rusage: a child's ru_maxrss keeps the high-water mark of
+# the process it was forked from, here the (large) probe process.
+PEAK_HOOK = '''import atexit
+def _kit_peak():
+    try:
+        with open("/proc/self/status") as f:
+            hwm = next((line.split()[1] for line in f if line.startswith("VmHWM:")), "")
+        with open({path!r}, "w") as f:
+            f.write(hwm)
+    except Exception:
+        pass
+atexit.register(_kit_peak)
+del atexit, _kit_peak
+'''
 
 
 def _tree_root() -> str:
@@ -37,7 +53,10 @@ def run_program(module: str, stdin: str, time_limit: float, memory_mb: int, how:
     """
     root = _tree_root()
     name = f"{CHAPTER}.{module}"
+    tmp = tempfile.mkdtemp(prefix="judge-")
+    paths = {k: os.path.join(tmp, k) for k in ("in", "out", "err", "peak")}
     code = (f"import sys; sys.path.insert(0, {root!r}); sys.argv = [{name!r}]\n"
+            + PEAK_HOOK.format(path=paths["peak"])
             + (f"from {name} import main\nmain()\n" if how == "main"
                else f"import runpy\nrunpy.run_module({name!r}, run_name='__main__', alter_sys=True)\n"))
     cpu_cap = int(time_limit) + 1
@@ -51,8 +70,7 @@ def run_program(module: str, stdin: str, time_limit: float, memory_mb: int, how:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8",
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    with tempfile.TemporaryDirectory(prefix="judge-") as tmp:
-        paths = {k: os.path.join(tmp, k) for k in ("in", "out", "err")}
+    try:
         with open(paths["in"], "w", encoding="utf-8") as f:
             f.write(stdin)
         with open(paths["in"], "rb") as fin, open(paths["out"], "wb") as fout, open(paths["err"], "wb") as ferr:
@@ -75,11 +93,18 @@ def run_program(module: str, stdin: str, time_limit: float, memory_mb: int, how:
             stdout = f.read(1 << 22).decode("utf-8", errors="replace")
         with open(paths["err"], "rb") as f:
             stderr = f.read().decode("utf-8", errors="replace")[-2000:]
+        try:
+            with open(paths["peak"], encoding="ascii") as f:
+                peak_mb = int(f.read().strip() or -1024) / 1024
+        except (OSError, ValueError):
+            peak_mb = -1.0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if "NotImplementedError" in stderr:
         raise NotImplementedError(stderr.strip().splitlines()[-1])
     cpu = usage.ru_utime + usage.ru_stime
     return {"stdout": stdout, "stderr": stderr, "returncode": proc.returncode, "cpu": cpu, "wall": wall,
-            "peak_mb": usage.ru_maxrss / 1024,
+            "peak_mb": peak_mb,
             "killed_for_time": proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and cpu >= cpu_cap - 0.5
             or wall >= 3 * time_limit + 5}
 
