@@ -45,6 +45,7 @@ def test_count_paths_small(run, ref):
     check.equal(run(P.count_paths, PATHS_CASES), ref(P.count_paths, PATHS_CASES), what="count_paths")
 
 
+@pytest.mark.slow
 @pytest.mark.task("12.1", "12.2")
 def test_paths_largest(run, ref):
     case = C.random_paths_case(2024, **{"n": C.LARGEST_PATHS["n"], "layers": C.LARGEST_PATHS["layers"],
@@ -74,6 +75,7 @@ def test_network_judged(run, ref, index):
           public=True)
 
 
+@pytest.mark.slow
 @pytest.mark.task("12.3", "12.4")
 def test_network_dense(run, ref):
     case = C.dense_network(7)
