@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
 .PHONY: setup test check release snapshots mutants play autoplay run quiz demo grade \
-        bench-2048 bench-grade bench-train bench-attention student-dist clean
+        bench-2048 bench-grade bench-train bench-attention bench-transfer-qa student-dist clean
 
 setup: $(STAMP)
 
@@ -87,6 +87,9 @@ bench-grade: setup
 
 bench-train: setup
 	$(PY) bench/bench_train.py
+
+bench-transfer-qa: setup
+	$(PY) bench/bench_transfer_qa.py
 
 bench-attention: setup
 	$(PY) bench/bench_attention.py

@@ -7,24 +7,26 @@
   and cached as a local folder that ``from_pretrained`` (model and fast tokenizer) and
   ``transformers.pipeline("question-answering", ...)`` load (a prepare step of a few CPU minutes);
 * :func:`qa_model_dir` — the handout's ``uer/roberta-base-chinese-extractive-qa`` when it can be
-  downloaded (or is in the Hugging Face cache), else the kit's model.
+  downloaded (or is in the Hugging Face cache), else the kit's model;
+* :func:`qa_pipeline` — ``transformers.pipeline("question-answering")`` where it exists; transformers 5
+  removed that task, so there :class:`QAPipeline` does the same steps with transformers' own span
+  selection (``select_starts_ends``, which the removed pipeline used).
 """
 from __future__ import annotations
 
 import random
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Optional
 
 from kitdata.fetch import build_folder, cache_dir, is_offline, manifest, say
 
-__all__ = ["generate_examples", "kit_qa_model", "qa_model_dir", "QA_TRAIN", "HANDOUT_MODEL"]
+__all__ = ["generate_examples", "kit_qa_model", "qa_model_dir", "qa_pipeline", "QAPipeline", "QA_TRAIN",
+           "HANDOUT_MODEL"]
 
 HANDOUT_MODEL = "uer/roberta-base-chinese-extractive-qa"
 QA_VERSION = 1
-QA_TRAIN = {"n_examples": 6000, "seed": 1234, "epochs": 4, "batch_size": 32, "lr": 3e-3, "vocab_size": 1500,
+QA_TRAIN = {"n_examples": 6000, "seed": 1234, "epochs": 4, "batch_size": 32, "lr": 3e-3, "vocab_size": 700,
             "hidden": 128, "layers": 2, "heads": 2, "max_length": 128}
 
 _EN_FIRST = ["Mara", "Tobin", "Elena", "Jonas", "Priya", "Felix", "Ines", "Oskar", "Lena", "Rafael", "Nadia", "Hugo",
@@ -131,14 +133,10 @@ def _train(folder: Path, threads: int) -> dict:
         examples = generate_examples(cfg["n_examples"], cfg["seed"])
         wordpiece = BertWordPieceTokenizer(lowercase=True, handle_chinese_chars=True, strip_accents=False)
         wordpiece.train_from_iterator(_corpus(examples), vocab_size=cfg["vocab_size"], min_frequency=1)
-        tmp_vocab = Path(tempfile.mkdtemp())
-        wordpiece.save_model(str(tmp_vocab))
-        tokenizer = BertTokenizerFast(vocab_file=str(tmp_vocab / "vocab.txt"), do_lower_case=True,
-                                      tokenize_chinese_chars=True, strip_accents=False,
-                                      model_max_length=cfg["max_length"])
-        shutil.rmtree(tmp_vocab, ignore_errors=True)
+        tokenizer = BertTokenizerFast(vocab=wordpiece.get_vocab(), do_lower_case=True, tokenize_chinese_chars=True,
+                                      strip_accents=False, model_max_length=cfg["max_length"])
         torch.manual_seed(cfg["seed"])
-        config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=cfg["hidden"], num_hidden_layers=cfg["layers"],
+        config = BertConfig(vocab_size=len(tokenizer), hidden_size=cfg["hidden"], num_hidden_layers=cfg["layers"],
                             num_attention_heads=cfg["heads"], intermediate_size=cfg["hidden"] * 2,
                             max_position_embeddings=cfg["max_length"], hidden_dropout_prob=0.0,
                             attention_probs_dropout_prob=0.0)
@@ -196,3 +194,52 @@ def qa_model_dir(offline: Optional[bool] = None) -> Path:
             say(f"无法获取 {HANDOUT_MODEL}（{type(exc).__name__}），改用项目自带的小模型。",
                 f"could not get {HANDOUT_MODEL} ({type(exc).__name__}); using the kit's small model instead.")
     return kit_qa_model()
+
+
+class QAPipeline:
+    """What ``pipeline("question-answering")`` did (transformers 4), for a local model folder.
+
+    Tokenize ``question`` + ``context`` with offsets, run the model, mask every non-context token (the
+    pipeline's ``p_mask``), pick the span with transformers' ``select_starts_ends`` (softmax, start x
+    end probabilities, ``s <= e < s + max_answer_len``) and cut it from the context by offsets
+    (``align_to_words=False``; with ``True`` the span is widened to whole words as the pipeline did).
+    """
+
+    task = "question-answering"
+
+    def __init__(self, model_dir) -> None:
+        from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+        self.model = AutoModelForQuestionAnswering.from_pretrained(str(model_dir)).eval()
+        self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+
+    def __call__(self, question: str, context: str, max_answer_len: int = 15, align_to_words: bool = True) -> dict:
+        import numpy as np
+        import torch
+        from transformers.pipelines.document_question_answering import select_starts_ends
+
+        enc = self.tokenizer(question, context, return_offsets_mapping=True, truncation="only_second")
+        offsets = enc.pop("offset_mapping")
+        p_mask = np.array([[0 if sid == 1 else 1 for sid in enc.sequence_ids(0)]])
+        p_mask[0, 0] = 0  # the pipeline keeps [CLS] in the softmax, then zeroes its probability
+        with torch.no_grad():
+            out = self.model(**{k: torch.tensor([v]) for k, v in enc.items()})
+        starts, ends, scores, _ = select_starts_ends(out.start_logits.numpy(), out.end_logits.numpy(), p_mask,
+                                                     np.array([enc["attention_mask"]]), max_answer_len=max_answer_len)
+        s, e = int(starts[0]), int(ends[0])
+        if align_to_words:
+            words = enc.word_ids(0)
+            s = min(i for i, w in enumerate(words) if w == words[s] and enc.sequence_ids(0)[i] == 1)
+            e = max(i for i, w in enumerate(words) if w == words[e] and enc.sequence_ids(0)[i] == 1)
+        a, b = offsets[s][0], offsets[e][1]
+        return {"score": float(scores[0]), "start": a, "end": b, "answer": context[a:b]}
+
+
+def qa_pipeline(model_dir):
+    """``transformers.pipeline("question-answering", model_dir)``, or :class:`QAPipeline` where transformers removed it."""
+    from transformers import pipeline
+
+    try:
+        return pipeline("question-answering", model=str(model_dir), tokenizer=str(model_dir))
+    except (KeyError, ValueError):  # transformers >= 5: "The task question-answering has been removed"
+        return QAPipeline(model_dir)

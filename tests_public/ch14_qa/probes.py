@@ -60,14 +60,3 @@ def answers(pairs: list, max_answer_len=None) -> dict:
         out.append({"answer": str(got["answer"]), "start": int(got["start"]), "end": int(got["end"]),
                     "score": float(got["score"])})
     return {"answers": out, "seconds": time.perf_counter() - start}
-
-
-def pipeline_run(pairs: list) -> dict:
-    """``build_pipeline(kit model folder)``: its task and its answers (max_answer_len 30, no word alignment)."""
-    from ch14_qa.qa import build_pipeline
-
-    folder = kitdata_module("qa").kit_qa_model()
-    qa = build_pipeline(folder)
-    out = [qa(question=q, context=c, max_answer_len=30, align_to_words=False) for q, c in pairs]
-    return {"task": str(getattr(qa, "task", "")), "type": type(qa).__name__,
-            "answers": [{"answer": str(a["answer"]), "start": int(a["start"]), "end": int(a["end"])} for a in out]}
