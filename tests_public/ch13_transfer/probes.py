@@ -126,8 +126,8 @@ def model_without_weights(num_classes: int, arch: str, init_seed: int) -> dict:
 def freeze_and_step(seed: int, trainable=None, lr: float = 0.1) -> dict:
     """``freeze_backbone`` on a seeded resnet18, then ``model.train()`` and one SGD step on a random batch.
 
-    Returns the trainable names, the state before and after the step, and whether each BatchNorm
-    module was in train mode during the forward pass.
+    Returns the trainable names, whether each parameter changed, the BatchNorm buffers before and
+    after the step, and whether each BatchNorm module was in train mode during the forward pass.
     """
     from ch13_transfer.transfer import freeze_backbone
 
@@ -143,15 +143,17 @@ def freeze_and_step(seed: int, trainable=None, lr: float = 0.1) -> dict:
     g = torch.Generator().manual_seed(seed + 1)
     x, y = torch.randn(6, 3, 32, 32, generator=g), torch.randint(0, 5, (6,), generator=g)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.SGD(params, lr=lr) if params else None
     loss = nn.functional.cross_entropy(model(x), y)
     if params:
         loss.backward()
-        optimizer.step()
+        torch.optim.SGD(params, lr=lr).step()
     for h in hooks:
         h.remove()
-    return {"trainable": names, "returned_model": returned is model, "before": before, "after": _state(model),
-            "bn_training": seen}
+    after = _state(model)
+    buffers = {n for n, _ in model.named_buffers()}
+    return {"trainable": names, "returned_model": returned is model, "bn_training": seen,
+            "changed": {n: not torch.equal(before[n], after[n]) for n, _ in model.named_parameters()},
+            "bn_before": {n: before[n] for n in buffers}, "bn_after": {n: after[n] for n in buffers}}
 
 
 def optimizer_groups(seed: int, trainable, kwargs: dict) -> dict:

@@ -43,24 +43,25 @@ def test_tiny_imagenet_dataset(run, split):
 
 
 @pytest.mark.task("13.3")
-def test_build_finetune_model(run, ref):
-    got, want = run(P.model_from_weights, 0, 10, 1), ref(P.model_from_weights, 0, 10, 1)
+def test_build_finetune_model(run):
+    got = run(P.model_from_weights, 0, 10, 1)
     check.equal(got["fc"], [512, 10], what="fc = Linear(512, num_classes)")
     backbone = P.kit_resnet18(0).state_dict()
     for key, value in backbone.items():
         if not key.startswith("fc."):
             check.close(got["state"][key], value, atol=0, rtol=0, what=f"{key} loaded from the weights file")
-    check.equal(got["n_params"], want["n_params"], what="number of parameters")
+    check.equal(got["n_params"], sum(p.numel() for p in P.kit_resnet18(0, 10).parameters()), what="number of parameters")
 
 
 @pytest.mark.task("13.4")
-def test_freeze_backbone(run, ref):
-    got, want = run(P.freeze_and_step, 3), ref(P.freeze_and_step, 3)
-    check.equal(got["trainable"], want["trainable"], what="parameters with requires_grad after freeze_backbone(model)")
-    for key in want["before"]:
-        if key.startswith("layer1.0.bn1."):
-            check.close(got["after"][key], got["before"][key], atol=0, rtol=0,
-                        what=f"{key}: frozen BatchNorm unchanged by a training step")
+def test_freeze_backbone(run):
+    got = run(P.freeze_and_step, 3)
+    names = [n for n, _ in P.kit_resnet18(3, 5).named_parameters()]
+    check.equal(got["trainable"], [n for n in names if n.startswith(("layer4.", "fc."))],
+                what="parameters with requires_grad after freeze_backbone(model): layer4.* and fc.*")
+    for key in ("layer1.0.bn1.running_mean", "layer1.0.bn1.running_var"):
+        check.close(got["bn_after"][key], got["bn_before"][key], atol=0, rtol=0,
+                    what=f"{key}: frozen BatchNorm unchanged by a training step")
 
 
 @pytest.mark.task("13.5")
