@@ -69,6 +69,7 @@ student-dist: setup
 
 ## The kit's own test suite (CI runs this)
 check: setup
+	cd solutions && ../$(PY) -m kitdata  # the offline data and the prepare steps (cached), before any test times out
 	$(PY) -m grader release --check
 	$(PY) -m grader release --check --student-dist build/student
 	$(PY) -m grader snapshots --check
