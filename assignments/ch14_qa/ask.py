@@ -17,6 +17,8 @@ EXAMPLE = {"zh": ("李华出生在哪里？", "李华于1998年出生在杭州�
 
 
 def main(argv=None) -> int:
+    from transformers.utils import logging
+
     from kitdata.qa import qa_model_dir
 
     parser = argparse.ArgumentParser(description="extractive question answering / 抽取式问答")
@@ -26,6 +28,7 @@ def main(argv=None) -> int:
     parser.add_argument("--max-answer-len", type=int, default=30)
     parser.add_argument("--offline", action="store_true", help="use the kit's model even with a network")
     args = parser.parse_args(argv)
+    logging.disable_progress_bar()
 
     examples = [(args.question, args.context)] if args.question and args.context else list(EXAMPLE.values())
     model_dir = args.model or qa_model_dir(True if args.offline else None)

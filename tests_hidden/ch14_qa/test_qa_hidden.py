@@ -88,6 +88,18 @@ def test_answer_same_span_as_pipeline(run):
 
 
 @pytest.mark.task("14.3")
+def test_answer_never_outside_context(run):
+    examples = _examples(10, HELD_OUT_SEED + 3)
+    pairs = [[e["question"], e["context"]] for e in examples]
+    got = run(P.answers, pairs, None, True, timeout=120)["answers"]
+    qa = kit_pipeline()
+    for (question, context), mine in zip(pairs, got):
+        theirs = qa(question=question, context=context, max_answer_len=30, align_to_words=False)
+        check.equal([mine["start"], mine["end"], mine["answer"]], [theirs["start"], theirs["end"], theirs["answer"]],
+                    what=f"answer({question!r}) when [CLS] and the question tokens score highest: [start, end, text]")
+
+
+@pytest.mark.task("14.3")
 def test_answer_max_answer_len(run):
     examples = _examples(6, HELD_OUT_SEED + 2)
     pairs = [[e["question"], e["context"]] for e in examples]

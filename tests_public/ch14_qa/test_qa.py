@@ -67,3 +67,14 @@ def test_answer_agrees_with_pipeline(run):
         check.equal([mine["start"], mine["end"], mine["answer"]], [theirs["start"], theirs["end"], theirs["answer"]],
                     what=f"answer({question!r}) vs transformers' question-answering pipeline [start, end, text]")
         check.that(math.isfinite(mine["score"]), {"zh": "score 应该是有限的数", "en": "score must be a finite number"})
+
+
+@pytest.mark.task("14.3")
+def test_answer_only_from_context(run):
+    got = run(P.answers, [list(p) for p in EXAMPLES], None, True)["answers"]
+    qa = kit_pipeline()
+    for (question, context), mine in zip(EXAMPLES, got):
+        theirs = qa(question=question, context=context, max_answer_len=30, align_to_words=False)
+        check.equal([mine["start"], mine["end"], mine["answer"]], [theirs["start"], theirs["end"], theirs["answer"]],
+                    what=f"answer({question!r}) with huge logits on [CLS] and the question tokens: only context "
+                         f"tokens may be chosen")
