@@ -44,14 +44,14 @@ def bench_prepare() -> None:
         print(f"prepare {name:<9} {wall:7.1f}s wall {cpu:7.1f}s CPU (0 when cached)  {path}", flush=True)
 
 
-def bench_finetune(seeds: list[int], threads: int) -> None:
+def bench_finetune(seeds: list[int], threads: int, modes=(True, False)) -> None:
     import numpy as np
 
     from tests_hidden.ch13_transfer import probes as P
     from tests_hidden.ch13_transfer.test_training_runs import held_out
 
     images, labels = held_out()
-    for pretrained in (True, False):
+    for pretrained in modes:
         for seed in seeds:
             got = P.finetune_run(seed, images, pretrained, threads=threads, **P.FINETUNE_RUN)
             acc = float(np.mean(np.asarray(got["predicted"]) == labels))
@@ -76,12 +76,14 @@ def main(argv=None) -> int:
     parser.add_argument("--only", choices=["prepare", "finetune", "qa"], default=None)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--mode", choices=["pretrained", "scratch"], default=None, help="finetune: one of the two runs")
     args = parser.parse_args(argv)
     _setup(args.threads)
     if args.only in (None, "prepare"):
         bench_prepare()
     if args.only in (None, "finetune"):
-        bench_finetune(args.seeds, args.threads)
+        modes = (True, False) if args.mode is None else (args.mode == "pretrained",)
+        bench_finetune(args.seeds, args.threads, modes)
     if args.only in (None, "qa"):
         bench_qa(args.seeds)
     return 0
