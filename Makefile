@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
 .PHONY: setup test check release snapshots mutants play autoplay run quiz demo grade \
-        bench-2048 bench-grade bench-train bench-attention bench-pretrain selfgrade fuzz-intake student-dist clean
+        bench-2048 bench-grade bench-train bench-attention bench-pretrain bench-transfer-qa selfgrade fuzz-intake student-dist clean
 
 setup: $(STAMP)
 
@@ -71,6 +71,7 @@ student-dist: setup
 check: setup
 	$(PY) -m ruff check grader tests_grader bench scripts
 	$(PY) -m mypy
+	cd solutions && ../$(PY) -m kitdata  # the offline data and the prepare steps (cached), before any test times out
 	$(PY) -m grader release --check
 	$(PY) -m grader release --check --student-dist build/student
 	$(PY) -m grader snapshots --check
@@ -93,6 +94,9 @@ fuzz-intake: setup
 
 bench-train: setup
 	$(PY) bench/bench_train.py
+
+bench-transfer-qa: setup
+	$(PY) bench/bench_transfer_qa.py
 
 bench-attention: setup
 	$(PY) bench/bench_attention.py

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 __all__ = ["manifest", "cache_dir", "datasets_dir", "download", "sha256_of", "is_offline", "trusts_new", "say",
-           "ChecksumError", "DEFAULT_TIMEOUT"]
+           "ChecksumError", "DEFAULT_TIMEOUT", "build_folder"]
 
 DEFAULT_TIMEOUT = 5.0  # seconds to wait for the first byte when probing the network
 _CHUNK = 1 << 20
@@ -241,3 +241,26 @@ def _offline_text(meta: dict) -> dict[str, str]:
             return {"zh": desc, "en": desc}
         return {"zh": str(offline.get("kind", "无")), "en": str(offline.get("kind", "none"))}
     return {"zh": str(offline), "en": str(offline)}
+
+
+def build_folder(target: Path, build, what: tuple[str, str]) -> Path:
+    """Create folder ``target`` (unless it exists) by ``build(tmp)`` in a temporary sibling and an atomic rename;
+    ``what`` is the bilingual message printed first. Safe when several processes race."""
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    say(*what)
+    tmp = Path(tempfile.mkdtemp(prefix=".gen-", dir=target.parent))
+    try:
+        build(tmp)
+        for path in [tmp, *tmp.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)  # graders read it as another user
+        try:
+            os.rename(tmp, target)
+        except OSError:  # another process finished first
+            if not target.exists():
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target

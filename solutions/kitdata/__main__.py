@@ -16,6 +16,11 @@ def prepare() -> list[str]:
     from kitdata import tinygpt
 
     lines.append(f"tiny pretrained GPT: {tinygpt.pretrained_tiny_gpt()}")
+    from kitdata import qa, tinyimagenet
+
+    lines.append(f"Tiny ImageNet-format data: {tinyimagenet.synthetic_tiny_root()}")
+    lines.append(f"pretrained ResNet-18 backbone: {tinyimagenet.pretrained_backbone()}")
+    lines.append(f"kit QA model: {qa.kit_qa_model()}")
     return lines
 
 
