@@ -41,7 +41,7 @@ def cmd_snapshots(args: argparse.Namespace, extra: list[str]) -> int:
 def cmd_mutants(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.mutants import check_mutants
 
-    return check_mutants(args.chapters, jobs=args.jobs, only=args.only)
+    return check_mutants(args.chapters, jobs=args.jobs, only=args.only, public=not args.hidden_only)
 
 
 def cmd_quiz(args: argparse.Namespace, extra: list[str]) -> int:
@@ -117,10 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="fail when the stored snapshots are stale")
     p.set_defaults(func=cmd_snapshots)
 
-    p = sub.add_parser("mutants", help="check that the hidden tests catch every catalogued mutant")
+    p = sub.add_parser("mutants", help="check that the hidden tests catch every catalogued mutant, the public tests every core one")
     p.add_argument("chapters", nargs="*")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--only", default=None, help="one mutant id")
+    p.add_argument("--hidden-only", action="store_true", help="skip the public-test run of each mutant")
     p.set_defaults(func=cmd_mutants)
 
     p = sub.add_parser("grade", help="grade a folder of submissions (sandboxed, hidden tests)")
