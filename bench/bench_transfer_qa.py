@@ -65,7 +65,7 @@ def bench_qa(seeds: list[int]) -> None:
 
     for seed in seeds:
         examples = P.kitdata_module("qa").generate_examples(HELD_OUT_N, HELD_OUT_SEED + 100 * seed)
-        got, wall, cpu = _timed(lambda: P.answers([[e["question"], e["context"]] for e in examples]))
+        got, wall, cpu = _timed(lambda examples=examples: P.answers([[e["question"], e["context"]] for e in examples]))
         exact = sum(g["answer"].strip() == e["answer"] for g, e in zip(got["answers"], examples)) / len(examples)
         print(f"qa exact match, question seed {seed}: {exact:.3f} on {len(examples)}  {wall:6.1f}s wall {cpu:6.1f}s CPU",
               flush=True)

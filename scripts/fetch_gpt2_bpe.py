@@ -122,7 +122,7 @@ def install_gpt2_files() -> None:
     if all(_cached_ok(url, sha) for url, sha in GPT2_FILES.values()):
         return
     built = gpt2_files(cache_path().read_bytes())
-    for name, (url, sha) in GPT2_FILES.items():
+    for name, (_url, sha) in GPT2_FILES.items():
         got = _sha256(built[name])
         if got != sha:
             raise SystemExit(f"[gpt2-bpe] {name}: sha256 不符 / sha256 mismatch: got {got}, expected {sha}; nothing written")

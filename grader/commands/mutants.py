@@ -106,7 +106,7 @@ def _edit(mutant: Mutant, chapter_dir: Path, edit: dict) -> None:
                 for i in _occurrences(path.read_text(encoding="utf-8")[start:end], find)]
         scope = f"the body of task {task}'s solution region(s) ({', '.join(s[3] for s in spans)})"
     elif edit.get("file") or mutant.file:
-        path = chapter_dir / (edit.get("file") or mutant.file)
+        path = chapter_dir / str(edit.get("file") or mutant.file)
         hits = [(path, i) for i in _occurrences(path.read_text(encoding="utf-8"), find)]
         scope = str(path.relative_to(chapter_dir))
     else:
