@@ -26,10 +26,14 @@ def test_balanced_dataset_matches_pandas(run):
 
 
 @pytest.mark.task("9.2")
-def test_random_split_matches_pandas(run):
-    got = run(P.split, SMALL, 0.7, 0.1)
-    check.equal([len(part["Text"]) for part in got], [8, 1, 3], what="split sizes for 12 rows, 0.7 / 0.1")
-    want = O.split(SMALL, 0.7, 0.1)
+@pytest.mark.parametrize("copies,sizes", [(1, [8, 1, 3]), (2, [16, 2, 6])])
+def test_random_split_matches_pandas(run, copies, sizes):
+    data = {"Label": SMALL["Label"] * copies, "Text": [f"{t} ({k})" for k in range(copies) for t in SMALL["Text"]]}
+    got = run(P.split, data, 0.7, 0.1)
+    n = len(data["Text"])
+    check.equal([len(part["Text"]) for part in got], sizes,
+                what=f"split sizes for {n} rows, 0.7 / 0.1 (int() of each share; the rest is test)")
+    want = O.split(data, 0.7, 0.1)
     for name, g, w in zip(("train", "validation", "test"), got, want):
         check.equal({"Label": g["Label"], "Text": g["Text"]}, w, what=f"{name} rows (shuffled with random_state=123)")
 
@@ -49,26 +53,28 @@ def test_spam_dataset_pads_and_truncates(run, max_length):
 
 @pytest.mark.task("9.4")
 def test_classification_head_trainable_parameters(run):
-    got = run(P.classification_head, P.TINY, 1, 123)
+    got = run(P.classification_head, P.TINY, 1, 42)
     last = P.TINY["n_layers"] - 1
     names = list(got["before"]) + ["out_head.bias"]
     want = sorted(n for n in names if n.startswith((f"trf_blocks.{last}.", "final_norm.", "out_head.")))
     check.equal(got["trainable"], want, what="trainable parameters (last block, final_norm, new out_head)")
-    torch.manual_seed(123)
+    torch.manual_seed(42)
     head = torch.nn.Linear(P.TINY["emb_dim"], 2)
     check.close(got["params"]["out_head.weight"], head.weight.detach(), atol=0, rtol=0,
-                what="out_head.weight (nn.Linear(E, 2) made right after the caller's torch.manual_seed(123))")
+                what="out_head.weight (nn.Linear(E, 2) made right after the caller's torch.manual_seed(42))")
     check.close(got["params"]["out_head.bias"], head.bias.detach(), atol=0, rtol=0, what="out_head.bias")
 
 
 @pytest.mark.task("9.5")
-def test_accuracy_uses_last_token(run):
+@pytest.mark.parametrize("num_batches,train_mode", [(None, False), (2, True)])
+def test_accuracy_uses_last_token(run, num_batches, train_mode):
     ids = torch.randint(0, 200, (10, 7), generator=torch.Generator().manual_seed(5))
     labels = O.last_token_predictions(ids)
     labels[:3] = 1 - labels[:3]  # 7 of 10 right when the last token decides
-    got = run(P.accuracy, ids, labels, 4)
-    check.close(got["accuracy"], O.accuracy(ids, labels, 4), atol=1e-9, rtol=0,
-                what="calc_accuracy_loader (argmax of the last token's logits)")
+    got = run(P.accuracy, ids, labels, 4, num_batches, train_mode)
+    check.close(got["accuracy"], O.accuracy(ids, labels, 4, num_batches), atol=1e-9, rtol=0,
+                what=f"calc_accuracy_loader (argmax of the last token's logits; num_batches={num_batches}"
+                     + (", model handed over in train mode: evaluate in eval mode)" if train_mode else ")"))
 
 
 @pytest.mark.task("9.6")
@@ -95,10 +101,12 @@ def test_train_classifier_simple_lists(run, ref):
 
 
 @pytest.mark.task("9.8")
-def test_classify_review_cuts_pads_and_reads_the_last_token(run):
-    texts = ["You have won a prize, call now!", "see you at the station at 6"]
-    got = run(P.classify_texts, texts, "bytes", 20, 64)
-    want_ids = [O.review_ids(list(t.encode()), 20, 64) for t in texts]
+@pytest.mark.parametrize("max_length,context", [(20, 64), (None, 16)])
+def test_classify_review_cuts_pads_and_reads_the_last_token(run, max_length, context):
+    texts = ["You have won a prize, call now!", "see you at the station at 6", "ok"]
+    got = run(P.classify_texts, texts, "bytes", max_length, context)
+    want_ids = [O.review_ids(list(t.encode()), max_length, context) for t in texts]
+    how = "cut to 20, padded right to 20" if max_length else "cut to the context length 16, no padding"
     check.equal([x.tolist() for x in got["inputs"]], [[ids] for ids in want_ids],
-                what="ids given to the model (cut to 20, padded right to 20, a batch of one)")
+                what=f"ids given to the model ({how}, a batch of one)")
     check.equal(got["answers"], [O.review_answer(ids) for ids in want_ids], what='answers ("spam" is class 1)')
