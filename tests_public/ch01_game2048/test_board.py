@@ -39,9 +39,10 @@ def test_merge_score(run):
 def test_can_move(run):
     full_stuck = [[2, 4, 2, 4], [4, 2, 4, 2], [2, 4, 2, 4], [4, 2, 4, 2]]
     row_pair = [[2, 2, 4, 8], [4, 8, 16, 32], [8, 16, 32, 64], [16, 32, 64, 128]]
+    column_pair = [[2, 4, 2, 4], [4, 2, 4, 2], [2, 8, 2, 4], [4, 8, 4, 2]]
     with_empty = [[2, 4, 2, 4], [4, 2, 4, 2], [2, 4, 0, 4], [4, 2, 4, 2]]
-    got = run(P.can_move_many, [full_stuck, row_pair, with_empty])
-    check.equal(got, [False, True, True], what="can_move")
+    got = run(P.can_move_many, [full_stuck, row_pair, column_pair, with_empty])
+    check.equal(got, [False, True, True, True], what="can_move")
 
 
 @pytest.mark.task("1.5")

@@ -61,6 +61,11 @@ def test_early_stopping(run):
     losses = [1.0, 0.9, 0.95, 0.91, 0.92, 0.8, 0.85]
     check.equal(run(P.early_stopping, losses, 2, 0.0), [False, False, False, True, True, True, True],
                 what="EarlyStopping(patience=2, min_delta=0).step")
+    # an improvement is strictly below best - min_delta: an equal loss, or one within min_delta, is not
+    check.equal(run(P.early_stopping, [1.0, 1.0, 1.0, 0.5], 2, 0.0), [False, False, True, True],
+                what="EarlyStopping(patience=2, min_delta=0).step on [1.0, 1.0, 1.0, 0.5]")
+    check.equal(run(P.early_stopping, [1.0, 0.95, 0.9], 2, 0.1), [False, False, True],
+                what="EarlyStopping(patience=2, min_delta=0.1).step on [1.0, 0.95, 0.9]")
 
 
 @pytest.mark.task("4.7")
@@ -83,3 +88,8 @@ def test_make_optimizer(run, ref):
     for key in ("optimizer", "scheduler", "lr", "momentum", "weight_decay", "T_max"):
         check.equal(got[key], want[key], what=f"make_optimizer(): {key}")
     check.close(got["lrs"], want["lrs"], atol=1e-12, rtol=0, what="make_optimizer(): lr after each scheduler step")
+    kwargs = {"lr": 0.1, "momentum": 0.5, "weight_decay": 1e-3, "t_max": 3}
+    got, want = run(P.optimizer_run, kwargs, 4), ref(P.optimizer_run, kwargs, 4)
+    for key in ("lr", "momentum", "weight_decay", "T_max"):
+        check.equal(got[key], want[key], what=f"make_optimizer(**{kwargs}): {key}")
+    check.close(got["lrs"], want["lrs"], atol=1e-12, rtol=0, what=f"make_optimizer(**{kwargs}): lr after each scheduler step")
