@@ -17,9 +17,10 @@ from tests_hidden.ch13_transfer import probes as P
 THREADS = int(os.environ.get("KIT_TRAIN_THREADS", "2"))
 HELD_OUT_SEED = 31_337
 HELD_OUT_PER_CLASS = 20
-FINETUNE_SEEDS = {}  # reference, fine-tuned: seed -> validation accuracy
-SCRATCH_SEEDS = {}  # reference, from scratch: seed -> validation accuracy
-MIN_ACCURACY = 0.0  # above every from-scratch run, well below every fine-tuned one
+# make bench-transfer-qa (2 threads, idle machine): ~5 CPU s per fine-tuning run, ~8 CPU s from scratch
+FINETUNE_SEEDS = {0: 0.255, 1: 0.245, 2: 0.295}  # reference, fine-tuned: seed -> held-out accuracy
+SCRATCH_SEEDS = {0: 0.165, 1: 0.160, 2: 0.200}  # reference, from scratch, same epochs: seed -> held-out accuracy
+MIN_ACCURACY = 0.22  # above every from-scratch run, below every fine-tuned one
 TIMEOUT = 240
 
 

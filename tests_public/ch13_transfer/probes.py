@@ -9,6 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -231,7 +232,7 @@ def finetune_run(seed: int, images, pretrained: bool = True, epochs: int = 3, ba
                 optimizer.step()
         model.eval()
         eval_tf = transforms.Compose([transforms.Resize(size), transforms.ToTensor(), norm])
-        x = torch.stack([eval_tf(Image.fromarray(image)) for image in images.numpy()])
+        x = torch.stack([eval_tf(Image.fromarray(image)) for image in np.asarray(images)])
         with torch.no_grad():
             predicted = torch.cat([model(chunk).argmax(1) for chunk in x.split(128)])
     finally:
