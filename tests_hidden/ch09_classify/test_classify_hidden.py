@@ -151,7 +151,7 @@ def test_train_loop_vs_reference(run, ref, seed, n_train, batch_size, epochs, ev
     want = ref(P.train_loop, *args)
     for key in ("train_losses", "val_losses", "train_accs", "val_accs"):
         check.close(got[key], want[key], atol=1e-4, rtol=1e-4, what=f"{key} vs the reference")
-    for name in ("out_head.weight", f"trf_blocks.{P.TINY['n_layers'] - 1}.att.W_query.weight", "final_norm.scale"):
+    for name in P.TRAINED_PARAMS:
         check.close(got["params"][name], want["params"][name], atol=1e-4, rtol=1e-4, what=f"{name} after training")
 
 
