@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from typing import Callable, Optional
 
-from grader import __version__, i18n
-from grader.layout import SOLUTIONS, is_chapter
+from grader import REPO_ROOT, __version__, i18n
+from grader.layout import SOLUTIONS, TESTS_PUBLIC, chapters, is_chapter, resolve_chapters, resolve_target
+
+# What the Makefile exports, for `python -m grader` run without make (Windows): set when unset.
+ENV_DEFAULTS = {"TIKTOKEN_CACHE_DIR": str(REPO_ROOT / ".cache" / "tiktoken"), "KIT_CACHE_DIR": str(REPO_ROOT / ".cache" / "kitdata"),
+                "KIT_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "MPLBACKEND": "Agg"}
 
 
 def _add_lang(parser: argparse.ArgumentParser) -> None:
@@ -23,25 +28,28 @@ def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
 def cmd_release(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.release import release
 
-    return release(check=args.check, student_dist=args.student_dist)
+    return release(check=args.check, student_dist=args.student_dist, chapters=args.chapters)
 
 
 def cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.run import run_module
 
-    return run_module(args.module, args.target, extra)
+    package, _, rest = args.module.partition(".")
+    if CHAPTER_PREFIX.match(package) and not is_chapter(package):  # `ch04.mnist_resnet`
+        package = resolve_chapters([package], chapters(resolve_target(args.target)))[0]
+    return run_module(".".join(filter(None, [package, rest])), args.target, extra)
 
 
 def cmd_snapshots(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.snapshots import snapshots
 
-    return snapshots(args.chapters, check=args.check)
+    return snapshots(resolve_chapters(args.chapters, chapters(TESTS_PUBLIC)), check=args.check)
 
 
 def cmd_mutants(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.mutants import check_mutants
 
-    return check_mutants(args.chapters, jobs=args.jobs, only=args.only, public=not args.hidden_only)
+    return check_mutants(resolve_chapters(args.chapters, chapters(SOLUTIONS)), jobs=args.jobs, only=args.only, public=not args.hidden_only)
 
 
 def cmd_quiz(args: argparse.Namespace, extra: list[str]) -> int:
@@ -61,6 +69,7 @@ def cmd_submit(args: argparse.Namespace, extra: list[str]) -> int:
 def cmd_grade(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.grade import grade
 
+    args.chapter = resolve_chapters(args.chapter, chapters(SOLUTIONS))
     return grade(args)
 
 
@@ -110,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("release", help="write assignments/ from solutions/")
     p.add_argument("--check", action="store_true", help="fail when assignments/ differs from what release writes")
     p.add_argument("--student-dist", metavar="DIR", help="also write what students receive to DIR (and check it for leaks)")
+    p.add_argument("--chapters", nargs="+", default=[], metavar="CH",
+                   help="the student dist releases only these chapters (prefixes allowed, e.g. ch06 ch07)")
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("snapshots", help="record the reference results public tests compare with")
@@ -166,6 +177,8 @@ def split_passthrough(command: str, rest: list[str]) -> tuple[list[str], list[st
 
 def main(argv: Optional[list[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    for name, value in ENV_DEFAULTS.items():
+        os.environ.setdefault(name, value)
     parser = build_parser()
     if argv and argv[0] in ("test", "run"):
         ours, extra = split_passthrough(argv[0], argv[1:])

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from grader.release import build
 
 
-def release(check: bool = False, student_dist: Optional[str] = None) -> int:
-    """Write (or with ``check``, compare) the skeleton; optionally write and leak-check the student dist."""
+def release(check: bool = False, student_dist: Optional[str] = None, chapters: Sequence[str] = ()) -> int:
+    """Write (or with ``check``, compare) the skeleton; optionally write and leak-check the student dist
+    (of ``chapters``, all by default)."""
     if check:
         problems = build.differences()
         for p in problems:
@@ -22,7 +23,9 @@ def release(check: bool = False, student_dist: Optional[str] = None) -> int:
     if student_dist:
         from grader.release import dist
 
-        leaks = dist.write_student_dist(Path(student_dist))
+        leaks, withheld = dist.write_student_dist(Path(student_dist), list(chapters))
+        for note in withheld:
+            print("withheld:", note)
         for leak in leaks:
             print("LEAK:", leak)
         print(f"student dist: {student_dist} ({'LEAKS FOUND' if leaks else 'no leaks'})")

@@ -33,7 +33,7 @@ def run_tests(
 ) -> int:
     """Run pytest on the selected chapters; with ``expect_todo``, succeed only if every test is TODO."""
     folders = chapter_dirs(selected, hidden)
-    lang_opt = ["--lang", lang] if lang else []
+    lang_opt = (["--lang", lang] if lang else []) + (["--expect-hidden"] if hidden else [])
     if not expect_todo:
         view = [] if any(a.startswith("-v") or a.startswith("--tb") for a in extra) else STUDENT_VIEW
         return int(pytest.main(pytest_args(folders, target=target, extra=[*lang_opt, *view, *extra])))

@@ -27,6 +27,7 @@ RUNNER = pytest.StashKey[ProbeRunner]()
 REFERENCE = pytest.StashKey[ProbeRunner]()
 TARGET_ROOT = pytest.StashKey[Optional[Path]]()
 OUTCOMES = pytest.StashKey[list]()
+DESELECTED = pytest.StashKey[set]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,6 +36,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--lang", default=None, choices=i18n.LANGS, help="language of the messages (default: locale)")
     group.addoption("--report-json", default=None, help="write every test's outcome to this JSON file")
     group.addoption("--no-task-table", action="store_true", help="skip the task tables")
+    group.addoption("--expect-hidden", action="store_true", help="hidden tests were asked for (no banner without them)")
     group.addoption("--reference-snapshots", action="store_true",
                     help="answer reference calls from the stored snapshots, as in the student release")
 
@@ -53,6 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[REFERENCE] = CachedRunner(InProcessRunner(Tree(SOLUTIONS), reference=True)) if live else SnapshotRunner()
     config.stash.setdefault(TARGET_ROOT, None)
     config.stash[OUTCOMES] = []
+    config.stash[DESELECTED] = set()
 
 
 def _task_key(item: pytest.Item) -> tuple:
@@ -64,6 +67,22 @@ def _task_key(item: pytest.Item) -> tuple:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests in handout order: by chapter, then task, slow runs last (stable otherwise)."""
     items.sort(key=lambda item: (identity_of(item)[0], *_task_key(item)))
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Chapters with tests left out (``-k``, ``-m``): their table says so instead of "all done"."""
+    for item in items:
+        item.config.stash[DESELECTED].add(identity_of(item)[0])
+
+
+def incomplete_chapters(config: pytest.Config, outcomes: list[Outcome]) -> dict[str, str]:
+    """Chapter -> why a passing run is not "every task passes": tests deselected, or hidden tests asked
+    for but none ran (the student release has none)."""
+    out = {ch: "chapter_partial" for ch in config.stash.get(DESELECTED, set())}
+    if config.getoption("--expect-hidden"):
+        hidden = {o.chapter for o in outcomes if o.kind == "hidden"}
+        out.update({o.chapter: "chapter_public_only" for o in outcomes if o.chapter not in hidden and o.chapter not in out})
+    return out
 
 
 @pytest.fixture
@@ -110,7 +129,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     outcomes: list[Outcome] = config.stash.get(OUTCOMES, [])
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None and outcomes and not config.getoption("--no-task-table"):
-        print_task_tables(outcomes, reporter, verbose=config.getoption("verbose") > 0)
+        print_task_tables(outcomes, reporter, verbose=config.getoption("verbose") > 0,
+                          incomplete=incomplete_chapters(config, outcomes))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

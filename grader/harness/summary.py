@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from rich.console import Console
 from rich.table import Table
@@ -24,13 +24,14 @@ def load_tasks(chapter: str) -> list[dict]:
 
 
 def task_status(outcomes: list[Outcome]) -> str:
-    """``todo`` if any test of the task is unimplemented, ``fail`` if any fails, else ``pass``."""
+    """``todo`` if any test of the task is unimplemented, ``fail`` if any fails, ``pass`` if every one
+    passed, else ``none`` (no test ran, or some were skipped)."""
     statuses = {o.status for o in outcomes}
     if "todo" in statuses:
         return "todo"
-    if statuses & {"fail", "error"}:
+    if statuses & {"fail", "error", "grader-error"}:
         return "fail"
-    return "pass" if statuses else "none"
+    return "pass" if statuses == {"pass"} else "none"
 
 
 def chapter_table(chapter: str, outcomes: list[Outcome]) -> tuple[Table, list[tuple[dict[str, Any], str]]]:
@@ -53,10 +54,13 @@ def chapter_table(chapter: str, outcomes: list[Outcome]) -> tuple[Table, list[tu
     return table, rows
 
 
-def print_task_tables(outcomes: list[Outcome], terminalreporter: Any, verbose: bool = False) -> None:
+def print_task_tables(outcomes: list[Outcome], terminalreporter: Any, verbose: bool = False,
+                      incomplete: Mapping[str, str] = {}) -> None:
     """What a student reads at the end of ``make test``: the checks that fail (not the TODOs: the table
     says those), the full task table of the first unfinished chapter (done and later chapters in one line
-    each, or every table with ``verbose``), and the next task, with its file, last."""
+    each, or every table with ``verbose``), and the next task, with its file, last. A chapter gets the
+    "every task passes" banner only when every task's tests ran and passed and it is not in
+    ``incomplete`` (chapter -> the message saying why not: tests deselected, hidden tests missing)."""
     by_chapter: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         by_chapter[o.chapter].append(o)
@@ -80,8 +84,9 @@ def print_task_tables(outcomes: list[Outcome], terminalreporter: Any, verbose: b
             console.print(table)
         elif todo:
             console.print(t("chapter_line", chapter=chapter, done=done, n=len(rows), task=todo[0]["id"]), style="dim")
-        elif unrun:
-            console.print(t("chapter_partial", chapter=chapter, done=done, n=len(rows)), style="dim")
+        elif unrun or chapter in incomplete:
+            key = "chapter_partial" if unrun else incomplete[chapter]
+            console.print(t(key, chapter=chapter, done=done, n=len(rows)), style="dim")
         else:
             console.print(t("all_done", chapter=chapter), style="green")
         if todo and next_task is None:

@@ -43,7 +43,7 @@ class Region:
     body: list[str] = field(default_factory=list)
 
 
-def _functions(source: str) -> list[tuple[int, int, str]]:
+def functions(source: str) -> list[tuple[int, int, str]]:
     """``(first line, last line, qualified name)`` of every function, innermost last."""
     out: list[tuple[int, int, str]] = []
 
@@ -62,7 +62,7 @@ def _functions(source: str) -> list[tuple[int, int, str]]:
 def find_regions(source: str, filename: str = "<source>") -> list[Region]:
     """Every solution region of a module; each must lie inside one function body."""
     lines = source.splitlines()
-    functions = _functions(source)
+    spans = functions(source)
     regions: list[Region] = []
     current: Region | None = None
     for number, line in enumerate(lines, 1):
@@ -72,7 +72,7 @@ def find_regions(source: str, filename: str = "<source>") -> list[Region]:
                 raise MarkerError(f"{filename}:{number}: nested BEGIN SOLUTION")
             if not begin["task"]:
                 raise MarkerError(f"{filename}:{number}: BEGIN SOLUTION needs a task id, e.g. '### BEGIN SOLUTION 1.1'")
-            inside = [f for f in functions if f[0] < number <= f[1]]
+            inside = [f for f in spans if f[0] < number <= f[1]]
             if not inside:
                 raise MarkerError(f"{filename}:{number}: a solution region must be inside a function")
             current = Region(begin["task"], inside[-1][2], number, 0, begin["indent"])
