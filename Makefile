@@ -69,7 +69,7 @@ OUT     ?= grading-out
 JOBS    ?= 2
 
 .PHONY: check release snapshots mutants demo grade bench-2048 bench-grade bench-train bench-attention bench-pretrain \
-        bench-transfer-qa selfgrade fuzz-intake student-dist clean
+        bench-finetune bench-transfer-qa selfgrade fuzz-intake student-dist clean
 
 ## TAs: grade a folder of submissions; `make demo` grades a generated sample class
 grade: setup
@@ -132,6 +132,9 @@ selfgrade: setup
 
 bench-pretrain: setup
 	$(PY) bench/bench_pretrain.py
+
+bench-finetune: setup
+	$(PY) bench/bench_finetune.py
 
 clean:
 	rm -rf build grading-out examples/class examples/out .pytest_cache
