@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
 .PHONY: setup test check release snapshots mutants play autoplay run quiz demo grade \
-        bench-2048 bench-grade bench-train bench-attention bench-pretrain bench-transfer-qa selfgrade fuzz-intake student-dist clean
+        nbgrader bench-2048 bench-grade bench-train bench-attention bench-pretrain bench-transfer-qa selfgrade fuzz-intake student-dist clean
 
 setup: $(STAMP)
 
@@ -64,6 +64,10 @@ snapshots: setup
 mutants: setup
 	$(PY) -m grader mutants $(CH) --jobs $(JOBS)
 
+## The chapters as an nbgrader course (make check fails when exports/nbgrader/ drifts)
+nbgrader: setup
+	$(PY) -m grader export nbgrader exports/nbgrader
+
 student-dist: setup
 	$(PY) -m grader release --check --student-dist build/student
 
@@ -75,6 +79,7 @@ check: setup
 	$(PY) -m grader release --check
 	$(PY) -m grader release --check --student-dist build/student
 	$(PY) -m grader snapshots --check
+	$(PY) -m grader export nbgrader exports/nbgrader --check
 	$(PY) -m grader test --target solutions --hidden -q -p no:cacheprovider
 	$(PY) -m grader test --expect-todo -p no:cacheprovider
 	cd build/student && ../../$(PY) -m grader test --expect-todo -p no:cacheprovider
