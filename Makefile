@@ -69,7 +69,7 @@ OUT     ?= grading-out
 JOBS    ?= 2
 
 .PHONY: check release snapshots mutants demo grade bench-2048 bench-grade bench-train bench-attention bench-pretrain \
-        bench-finetune bench-transfer-qa selfgrade fuzz-intake student-dist clean
+        bench-finetune bench-transfer-qa selfgrade fuzz-intake student-dist nbgrader clean
 
 ## TAs: grade a folder of submissions; `make demo` grades a generated sample class
 grade: setup
@@ -88,6 +88,10 @@ snapshots: setup
 mutants: setup
 	$(PY) -m grader mutants $(CH) --jobs $(JOBS)
 
+## The chapters as an nbgrader course (make check fails when exports/nbgrader/ drifts)
+nbgrader: setup
+	$(PY) -m grader export nbgrader exports/nbgrader
+
 ## make student-dist CH="ch06 ch07": the week's release of those chapters (default: every chapter)
 student-dist: setup
 	$(PY) -m grader release --check --student-dist build/student $(if $(CH),--chapters $(CH),)
@@ -100,6 +104,7 @@ check: setup
 	$(PY) -m grader release --check
 	$(PY) -m grader release --check --student-dist build/student
 	$(PY) -m grader snapshots --check
+	$(PY) -m grader export nbgrader exports/nbgrader --check
 	$(PY) -m grader test --target solutions --hidden -q -p no:cacheprovider
 	$(PY) -m grader test --expect-todo -p no:cacheprovider
 	cd build/student && ../../$(PY) -m grader test --expect-todo -p no:cacheprovider

@@ -1,4 +1,4 @@
-"""``python -m grader <command>``: test, grade, release, quiz, run, snapshots, mutants."""
+"""``python -m grader <command>``: test, grade, release, export, quiz, run, snapshots, mutants."""
 from __future__ import annotations
 
 import argparse
@@ -140,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade_arguments(p)
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("export", help="the chapters in another grader's format")
+    formats = p.add_subparsers(dest="format", required=True)
+    from grader.commands.export_nbgrader import add_parser as add_nbgrader
+
+    add_nbgrader(formats)
 
     p = sub.add_parser("demo", help="build a sample class under examples/ and grade it")
     from grader.commands.demo import add_arguments as demo_arguments

@@ -222,6 +222,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "intake.corrupt": {"zh": "压缩包成员 {path} 已损坏：{error}", "en": "corrupt archive member {path}: {error}"},
     "intake.encrypted": {"zh": "压缩包成员 {path} 有密码保护", "en": "archive member {path} is encrypted (password-protected)"},
     "intake.unreadable": {"zh": "无法读取 {path}：{error}", "en": "cannot read {path}: {error}"},
+    "intake.notebook": {"zh": "{path} 不是可读取的课程笔记本：{error}", "en": "{path} is not a readable kit notebook: {error}"},
+    "intake.notebook.empty": {"zh": "{path} 里没有以 %%kit_module 开头的模块单元格", "en": "{path} has no module cell (a cell starting with %%kit_module)"},
+    "intake.notebook.twice": {"zh": "{path} 里 {module} 出现了两次", "en": "{path} holds {module} twice"},
+    "intake.notebook.other": {"zh": "{path} 的单元格属于另一章：{module}", "en": "{path} has a cell of another chapter: {module}"},
+    # notebooks (grader export nbgrader; the kernel side)
+    "nb.intro": {"zh": "每个代码单元格就是本章的一个模块（第一行 `%%kit_module` 不要改）。在标有 TODO 的地方写代码，"
+                       "运行模块单元格，再运行最后的检查单元格：它们在这个内核里运行课程包的公开测试，输出得到的分数。",
+                 "en": "Each code cell is one module of the chapter (keep its first line, `%%kit_module`). Write your code "
+                       "where a TODO says so, run the module cells, then the check cells at the end: they run the kit's "
+                       "public tests in this kernel and show the points earned."},
+    "nb.task": {"zh": "任务 {task}：`{function}`", "en": "Task {task}: `{function}`"},
+    "nb.checks_title": {"zh": "检查", "en": "Checks"},
+    "nb.checks_about": {"zh": "只读单元格，分值来自本章的评分细则。评分时还会运行隐藏测试和规则检查（未通过规则检查则本章不得分）。",
+                        "en": "Read-only cells; the points come from the chapter's rubric. Grading also runs the hidden "
+                              "tests and the policy checks (a failed policy check scores the chapter 0)."},
+    "nb.checks": {"zh": "任务 {task} 的检查（{points:g} 分）", "en": "Checks of task {task} ({points:g} pt)"},
+    "nb.no_public": {"zh": "这个任务没有公开测试：评分时运行它的隐藏测试。", "en": "This task has no public test: its hidden tests run when it is graded."},
+    "nb.no_outcome": {"zh": "评分程序出错（不是你的问题，请告诉助教）：没有得到 {tests} 的结果",
+                      "en": "grader error (not your fault; tell your TA): no result for {tests}"},
+    "nb.bad_marker": {"zh": "%%kit_module 后面应是 <章节>/<模块>.py，而不是 {line!r}",
+                      "en": "%%kit_module needs <chapter>/<module>.py, not {line!r}"},
+    "export.written": {"zh": "已写入 nbgrader 课程 {out}（{n} 章，{changed} 个文件有变化）",
+                       "en": "wrote the nbgrader course {out} ({n} chapters, {changed} files changed)"},
+    "export.drift": {"zh": "{out} 与导出结果不一致（运行 python -m grader export nbgrader {out}）",
+                     "en": "{out} differs from a fresh export (run python -m grader export nbgrader {out})"},
+    "export.in_sync": {"zh": "{out} 与导出结果一致", "en": "{out} is in sync with a fresh export"},
 }
 
 

@@ -2,7 +2,9 @@
 
 Every entry ends as exactly one :class:`Submission` whose ``status`` says whether it can be graded:
 
-- ``ok`` — chapter packages found, at the top of the entry or one folder down;
+- ``ok`` — chapter packages found, at the top of the entry or one folder down; a chapter may come
+  as the notebook ``grader export nbgrader`` wrote (``<chapter>.ipynb``, alone or in its chapter folder,
+  as nbgrader collects it), whose module cells become the package (:mod:`grader.grading.notebooks`);
 - ``ungradable`` — cannot be read safely: a bad or encrypted zip, a path outside the entry, a link,
   a device file, two members with one name, too many files or bytes (a zip bomb stops early), or a
   single file that is neither a folder nor a ``.zip``;
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Optional, Union
 
+from grader.grading import notebooks
 from grader.i18n import LANGS, t
 from grader.layout import is_chapter
 
@@ -292,9 +295,10 @@ def _lone_zip(folder: Path) -> Optional[Path]:
 
 
 def find_chapters(root: Path) -> tuple[Path, list[str]]:
-    """The folder holding chapter packages: ``root`` itself or one folder down."""
+    """The folder holding chapter packages (or chapter notebooks, ``<chapter>.ipynb``): ``root`` itself or one folder down."""
     def chapters_in(folder: Path) -> list[str]:
-        return sorted(p.name for p in folder.iterdir() if p.is_dir() and is_chapter(p.name))
+        return sorted({p.name for p in folder.iterdir() if p.is_dir() and is_chapter(p.name)}
+                      | {p.stem for p in folder.iterdir() if p.suffix == ".ipynb" and p.is_file() and is_chapter(p.stem)})
 
     found = chapters_in(root)
     if found:
@@ -406,7 +410,15 @@ def stage(student: str, source: Union[Path, Sequence[Path]], staging: Path) -> S
     tree = folder / "tree"
     tree.mkdir()
     for chapter in chapters:
-        shutil.copytree(found_root / chapter, tree / chapter, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        notebook = notebooks.find(found_root, chapter)
+        if notebook is None:
+            shutil.copytree(found_root / chapter, tree / chapter, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            continue
+        try:
+            notebooks.unpack(notebook, chapter, tree / chapter)
+        except notebooks.NotebookError as exc:
+            _clear(folder)
+            return _refuse(sub, UNGRADABLE, (exc.key, exc.params))
     shutil.rmtree(raw)
     sub.tree, sub.chapters = tree, chapters
     sub.content_hash = tree_hash(tree, chapters)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 BEGIN = re.compile(r"^(?P<indent>\s*)### BEGIN SOLUTION(?:\s+(?P<task>\S+))?\s*$")
 HINT = re.compile(r"^\s*### (?P<lang>zh|en): (?P<text>.+?)\s*$")
@@ -93,26 +94,42 @@ def find_regions(source: str, filename: str = "<source>") -> list[Region]:
     return regions
 
 
-def stub(region: Region, hint: dict[str, str]) -> list[str]:
-    """The lines that replace a region in the skeleton."""
+def todo_comment(region: Region, hint: dict[str, str]) -> list[str]:
+    """``# TODO <task>: <zh hint>`` and ``#   <en hint>``, indented like the region."""
     pad = region.indent
     lines = [f"{pad}# TODO {region.task}: {hint.get('zh', '')}".rstrip()]
     if hint.get("en"):
         lines.append(f"{pad}#   {hint['en']}")
-    lines.append(f'{pad}raise NotImplementedError("TODO {region.task}: {region.function}")')
     return lines
 
 
-def strip_solutions(source: str, hints: dict[str, dict[str, str]], filename: str = "<source>") -> str:
-    """The skeleton of a module: every region replaced by its stub (hints looked up by task)."""
+def stub(region: Region, hint: dict[str, str]) -> list[str]:
+    """The lines that replace a region in the skeleton."""
+    return todo_comment(region, hint) + [f'{region.indent}raise NotImplementedError("TODO {region.task}: {region.function}")']
+
+
+def nbgrader_region(region: Region, hint: dict[str, str]) -> list[str]:
+    """A region as nbgrader marks it: the TODO comment, then the body between plain ``### BEGIN/END SOLUTION``."""
+    pad = region.indent
+    return todo_comment(region, hint) + [f"{pad}### BEGIN SOLUTION", *region.body, f"{pad}### END SOLUTION"]
+
+
+def rewrite_regions(source: str, hints: dict[str, dict[str, str]], replace: Callable[[Region, dict[str, str]], list[str]],
+                    filename: str = "<source>") -> str:
+    """``source`` with every region replaced by ``replace(region, hint)`` (hints looked up by task); must compile."""
     lines = source.splitlines()
     out: list[str] = []
     previous = 0
     for region in find_regions(source, filename):
         out.extend(lines[previous : region.begin - 1])
-        out.extend(stub(region, region.hint or hints.get(region.task, {})))
+        out.extend(replace(region, region.hint or hints.get(region.task, {})))
         previous = region.end
     out.extend(lines[previous:])
     text = "\n".join(out) + ("\n" if source.endswith("\n") else "")
     compile(text, filename, "exec")
     return text
+
+
+def strip_solutions(source: str, hints: dict[str, dict[str, str]], filename: str = "<source>") -> str:
+    """The skeleton of a module: every region replaced by its stub (hints looked up by task)."""
+    return rewrite_regions(source, hints, stub, filename)
