@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
 .PHONY: setup test check release snapshots mutants play autoplay run quiz demo grade \
-        bench-2048 bench-grade bench-train bench-attention bench-pretrain bench-transfer-qa selfgrade fuzz-intake student-dist clean
+        bench-2048 bench-grade bench-class bench-train bench-attention bench-pretrain bench-transfer-qa selfgrade fuzz-intake student-dist clean
 
 setup: $(STAMP)
 
@@ -80,6 +80,7 @@ check: setup
 	cd build/student && ../../$(PY) -m grader test --expect-todo -p no:cacheprovider
 	cd build/student && ../../$(PY) -m grader test --target ../../solutions -q -p no:cacheprovider
 	$(PY) -m pytest tests_grader -q -p no:cacheprovider
+	$(PY) bench/bench_class.py --quick
 	$(PY) -m grader mutants --jobs $(JOBS)
 
 bench-2048: setup
@@ -87,6 +88,10 @@ bench-2048: setup
 
 bench-grade: setup
 	$(PY) bench/bench_grade.py
+
+## 300 generated submissions over the fast chapters, graded straight and with five SIGKILLs (check runs --quick)
+bench-class: setup
+	$(PY) bench/bench_class.py --jobs $(JOBS)
 
 ## The intake fuzzer's long profile (`check` runs the short one)
 fuzz-intake: setup

@@ -4,7 +4,7 @@ with SIGKILL at random points of its phases (intake, grading, reports) and re-ru
 The two gradebooks must agree: one row per student x test, the same statuses and points; the killed
 run's output folder must hold no orphan files and no sandbox may be left (folder or process). Prints
 submissions per minute, CPU seconds per submission and the peak memory of the straight run (the
-grader and every process under it, summed). ``--quick`` (``make check``): 20 entries, two kills.
+grader and every process under it, summed). ``--quick`` (``make check``): 10 entries, two kills.
 Exits 1 when a check fails.
 """
 from __future__ import annotations
@@ -147,14 +147,14 @@ def main() -> int:
     parser.add_argument("--chapters", nargs="+", default=list(FAST_CHAPTERS))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="20 entries over ch01 and ch02, two kills (make check)")
+    parser.add_argument("--quick", action="store_true", help="10 entries over ch01 and ch02, short limits, two kills (make check)")
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep it (default: a temporary folder)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
     extra = ["--jobs", str(args.jobs)]
     if args.quick:
-        args.size, args.kills, args.chapters = 20, 2, ["ch01_game2048", "ch02_backprop"]
-        extra += ["--probe-seconds", "8", "--submission-seconds", "60", "--memory-mb", "1024"]
+        args.size, args.kills, args.chapters = 10, 2, ["ch01_game2048", "ch02_backprop"]
+        extra += ["--probe-seconds", "6", "--submission-seconds", "30", "--memory-mb", "1024"]
     chapters = tuple(args.chapters)
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:

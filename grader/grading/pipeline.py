@@ -361,7 +361,7 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     stale = {s.student: list(keys[s.student]) if opts.force else book.stale(s.student, keys[s.student]) for s in subs}
     todo = [s for s in subs if stale[s.student]]
     console.print(f"{len(subs)} submissions, {len(todo)} to grade ({len(subs) - len(todo)} unchanged), "
-                  f"chapters: {', '.join(chapters)}, jobs: {opts.jobs}")
+                  f"chapters: {', '.join(chapters)}, " + (f"cluster: {opts.cluster}" if opts.cluster else f"jobs: {opts.jobs}"))
     to_run = sorted({ch for s in todo if s.status == "ok" for ch in stale[s.student] if ch in s.chapters})
     if to_run and uses_datasets(to_run):
         prepare_datasets(console)
