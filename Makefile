@@ -69,7 +69,7 @@ OUT     ?= grading-out
 JOBS    ?= 2
 
 .PHONY: check release snapshots mutants demo grade bench-2048 bench-grade bench-train bench-attention bench-pretrain \
-        bench-finetune bench-transfer-qa selfgrade fuzz-intake student-dist nbgrader clean
+        bench-finetune bench-class bench-transfer-qa selfgrade fuzz-intake student-dist nbgrader clean
 
 ## TAs: grade a folder of submissions; `make demo` grades a generated sample class
 grade: setup
@@ -110,6 +110,7 @@ check: setup
 	cd build/student && ../../$(PY) -m grader test --expect-todo -p no:cacheprovider
 	cd build/student && ../../$(PY) -m grader test --target ../../solutions -q -p no:cacheprovider
 	$(PY) -m pytest tests_grader -q -p no:cacheprovider
+	$(PY) bench/bench_class.py --quick
 	$(PY) -m grader mutants --jobs $(JOBS)
 
 bench-2048: setup
@@ -117,6 +118,10 @@ bench-2048: setup
 
 bench-grade: setup
 	$(PY) bench/bench_grade.py
+
+## 300 generated submissions over the fast chapters, graded straight and with five SIGKILLs (check runs --quick)
+bench-class: setup
+	$(PY) bench/bench_class.py --jobs $(JOBS)
 
 ## The intake fuzzer's long profile (`check` runs the short one)
 fuzz-intake: setup

@@ -10,24 +10,10 @@ import time
 from pathlib import Path
 
 from grader import REPO_ROOT
+from grader.grading.sandbox.client import processes_mentioning, sweep_sandboxes
 from grader.layout import ASSIGNMENTS
 
 LOOP = "\n\ndef sigmoid(self, x):\n    while True:\n        pass\n\nNeuralNetwork.sigmoid = sigmoid\n"
-
-
-def _processes_mentioning(marker: str) -> list[int]:
-    """Pids whose environment or command line contains ``marker`` (the run's own sandbox folder)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            blob = (entry / "environ").read_bytes() + (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if marker.encode() in blob:
-            found.append(int(entry.name))
-    return found
 
 
 def test_kill_9_takes_every_sandbox_down(tmp_path):
@@ -44,19 +30,17 @@ def test_kill_9_takes_every_sandbox_down(tmp_path):
     try:
         deadline = time.monotonic() + 240
         while not any("_kit_worker" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")
-                      for p in _processes_mentioning(str(base)) if Path(f"/proc/{p}").exists()):
+                      for p in processes_mentioning(str(base)) if Path(f"/proc/{p}").exists()):
             assert time.monotonic() < deadline and grader.poll() is None, "no sandbox worker ever started"
             time.sleep(0.5)
         time.sleep(2)  # the endless loops are running now
         os.kill(grader.pid, signal.SIGKILL)  # the grader alone, not its process group
         grader.wait()
         time.sleep(2)
-        assert _processes_mentioning(str(base)) == [], "processes of the killed run are still alive"
+        assert processes_mentioning(str(base)) == [], "processes of the killed run are still alive"
     finally:
         if grader.poll() is None:
             os.killpg(grader.pid, signal.SIGKILL)
     left = list(base.glob("sbx-*"))
     assert left, "the killed run left no sandbox folder (nothing to clean up: the test proves nothing)"
-    from grader.grading.sandbox.client import sweep_sandboxes
-
     assert sorted(sweep_sandboxes(base)) == sorted(left) and not list(base.glob("sbx-*"))

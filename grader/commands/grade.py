@@ -30,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--prune", action="store_true", help="remove students whose entry is no longer in the folder")
     parser.add_argument("--clash", choices=("report", "rename"), default="report",
                         help="two entries with one id (alice/ and alice.zip): report and grade neither, or grade each apart")
+    parser.add_argument("--cluster", default=None, metavar="SPEC",
+                        help="grade on Dask: local:N (N worker processes here) or tcp://HOST:PORT (a running scheduler)")
     parser.add_argument("--roster", type=Path, default=None, metavar="CSV",
                         help="id,name,email[,section]: match entries to ids; students without an entry get 'not submitted'")
 
@@ -58,7 +60,16 @@ def grade(args: argparse.Namespace) -> int:
     limits = Limits(memory_mb=args.memory_mb, probe_seconds=args.probe_seconds, submission_seconds=args.submission_seconds)
     out = Path(args.out).resolve()
     opts = Options(Path(args.submissions).resolve(), out, args.chapter, max(1, args.jobs), limits, args.similarity,
-                   not args.no_namespaces, args.skip_slow, args.only, args.force, args.prune, args.roster, args.clash)
+                   not args.no_namespaces, args.skip_slow, args.only, args.force, args.prune, args.roster, args.clash,
+                   args.cluster)
+    if args.cluster:
+        from grader.grading.cluster import parse
+
+        try:
+            parse(args.cluster)
+        except ValueError as exc:
+            console.print(f"[bold red]{exc}[/]")
+            return 2
     try:
         summary = run_batch(opts, console)
     except SandboxUnavailable as exc:

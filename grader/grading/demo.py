@@ -85,3 +85,67 @@ def build_class(dest: Path, chapter: str = "ch01_game2048", mutants: tuple[str, 
     if redteam:
         for spec in load_redteam(chapter):
             build_redteam(dest, spec)
+
+
+FAST_CHAPTERS = ("ch01_game2048", "ch02_backprop", "ch03_iris", "ch05_tokens", "ch06_attention")
+# share of a generated class per kind of entry (hostile: the red team; malformed: build_malformed's entries)
+CLASS_MIX = {"reference": 0.15, "mutant": 0.3, "skeleton": 0.1, "partial": 0.25, "hostile": 0.1, "malformed": 0.1}
+
+
+def _entry(source: Path, dest: Path, zipped: bool) -> None:
+    """Move a built entry (folder) to ``dest``, as a zip when ``zipped``."""
+    if zipped:
+        _zip_folder(source, dest.with_suffix(".zip"))
+    else:
+        shutil.copytree(source, dest, symlinks=True)
+
+
+def build_large_class(dest: Path, size: int, chapters: tuple[str, ...] = FAST_CHAPTERS, seed: int = 0) -> dict[str, str]:
+    """A generated class of ``size`` entries over ``chapters`` (replacing ``dest``), mixed as :data:`CLASS_MIX`:
+    reference copies, catalogued mutants, skeletons, partial work (each chapter reference, skeleton or
+    absent), the red team and malformed entries; a third of the folders zipped. Returns entry -> kind."""
+    import random
+
+    rng = random.Random(seed)
+    kinds = [kind for kind, share in CLASS_MIX.items() for _ in range(round(share * size))]
+    kinds = (kinds + ["reference"] * size)[:size]
+    rng.shuffle(kinds)
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    mutants = [m for ch in chapters for m in load_catalogue(ch)]
+    attacks = [s for s in yaml.safe_load(REDTEAM.read_text(encoding="utf-8")) if s.get("chapter", "ch01_game2048") in chapters]
+    made: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        bad = Path(tmp) / "malformed"
+        bad.mkdir()
+        build_malformed(bad, chapters[0])
+        broken = sorted(bad.iterdir())
+        for i, kind in enumerate(kinds):
+            name, work = f"s{i:03d}_{kind}", Path(tmp) / f"e{i}"
+            zipped = rng.random() < 1 / 3
+            if kind == "malformed" or (kind == "hostile" and not attacks):
+                pick = broken[i % len(broken)]
+                target = dest / (name + pick.suffix)
+                shutil.copytree(pick, target, symlinks=True) if pick.is_dir() else shutil.copy2(pick, target)
+                made[target.name] = "malformed"
+                continue
+            if kind == "hostile":
+                spec = attacks[i % len(attacks)]
+                build_redteam(work, spec)
+                work = work / spec["name"]
+            elif kind == "partial":
+                picks = {ch: rng.choice((SOLUTIONS, SOLUTIONS, ASSIGNMENTS, None)) for ch in chapters}
+                picks[rng.choice(chapters)] = SOLUTIONS
+                for ch, tree in picks.items():
+                    if tree is not None:
+                        _copy_chapters(tree, work, [ch])
+            else:
+                _copy_chapters(ASSIGNMENTS if kind == "skeleton" else SOLUTIONS, work, list(chapters))
+            if kind == "mutant" and mutants:
+                mutant = rng.choice(mutants)
+                shutil.rmtree(work / mutant.chapter)
+                apply(mutant, work)
+            _entry(work, dest / name, zipped)
+            made[name + (".zip" if zipped else "")] = kind
+    return made

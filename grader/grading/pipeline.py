@@ -1,19 +1,20 @@
 """The batch: intake -> (per submission, in parallel) sandboxed compare -> record -> report."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
-import queue
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Callable, Iterator, Optional
 
 import pytest
 import yaml
@@ -49,6 +50,7 @@ class Options:
     prune: bool = False  # remove students whose entry left the folder
     roster: Optional[Path] = None  # id,name,email[,section]: match entries, add "not submitted" rows
     clash: str = "report"  # two entries, one id: "report" (grade neither) or "rename" (grade both apart)
+    cluster: Optional[str] = None  # Dask: "local:N" or "tcp://HOST:PORT" (else threads on this machine)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -207,35 +209,72 @@ def train_threads(jobs: int) -> str:
     return os.environ.get("KIT_TRAIN_THREADS") or str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
 
 
-def compare_in_child(sub: Submission, chapters: list[str], opts: Options, slot: int, refcache: Path,
-                     hidden: list[str]) -> dict:
-    """Run the trusted compare step for one submission's ``chapters`` in a fresh process; returns its result.
+def compare_job(sub: Submission, chapters: list[str], opts: Options, refcache: Path, hidden: list[str],
+                jobs: Optional[int]) -> dict:
+    """What the compare step of one submission's ``chapters`` needs (plain data: it may run on another machine).
 
-    The child dies with this process (parent-death signal), and so do its sandboxes.
+    ``jobs``: how many submissions run at once on the machine that runs it (``None``: that machine's worker knows).
     """
     work = opts.out / "work" / sub.student
-    job: dict[str, Any] = {
-        "tree": str(sub.tree), "chapters": chapters, "slot": slot,
+    return {
+        "student": sub.student, "tree": str(sub.tree), "chapters": chapters, "slot": None,
         "sandbox_base": str(sandbox_base()), "refcache": str(refcache),
-        "hide": hidden, "limits": asdict(opts.limits),
+        "hide": hidden, "limits": asdict(opts.limits), "work": str(work),
         "report": str(work / "outcomes.json"), "result": str(work / "result.json"), "namespaces": opts.namespaces,
-        "skip_slow": opts.skip_slow,
+        "skip_slow": opts.skip_slow, "lang": get_lang(), "jobs": jobs,
     }
-    job_path = work / "job.json"
-    job_path.write_text(json.dumps(job), encoding="utf-8")
-    Path(job["result"]).unlink(missing_ok=True)
-    env = dict(os.environ, GRADER_LANG=get_lang(), PYTHONDONTWRITEBYTECODE="1", KIT_TRAIN_THREADS=train_threads(opts.jobs))
-    try:
-        with open(work / "compare.log", "w") as log:
-            subprocess.run([sys.executable, "-I", "-m", "grader.grading.compare", str(job_path)], cwd=work, env=env,
-                           stdout=subprocess.DEVNULL, stderr=log, timeout=opts.limits.submission_seconds + 300,
-                           preexec_fn=die_with_parent)
-    except subprocess.TimeoutExpired:
-        return {"outcomes": [], "isolation": "unknown", "error": "the compare step did not finish in time"}
+
+
+SLOTS = 64  # sandbox uids 61000.. on one machine
+
+
+@contextmanager
+def machine_slot(base: Path) -> Iterator[int]:
+    """A slot number free on this machine (a sandbox runs under uid 61000 + slot), held by a file lock that
+    dies with its process, so concurrent graders, threads and cluster workers never share one."""
+    base.mkdir(parents=True, exist_ok=True, mode=0o711)
+    folder = base / "slots"
+    folder.mkdir(exist_ok=True, mode=0o700)
+    while True:
+        for slot in range(SLOTS):
+            with open(folder / f"{slot}.lock", "a") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                try:
+                    yield slot
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                return
+        time.sleep(0.5)
+
+
+def run_compare(job: dict) -> dict:
+    """Run the trusted compare step of a :func:`compare_job` in a fresh process; returns its result and
+    ``seconds``. The child dies with this process (parent-death signal), and so do its sandboxes."""
+    start = time.monotonic()
+    work = Path(job["work"])
+    work.mkdir(parents=True, exist_ok=True)
+    with machine_slot(Path(job["sandbox_base"])) as slot:
+        job_path = work / "job.json"
+        job_path.write_text(json.dumps({**job, "slot": slot}), encoding="utf-8")
+        Path(job["result"]).unlink(missing_ok=True)
+        env = dict(os.environ, GRADER_LANG=job["lang"], PYTHONDONTWRITEBYTECODE="1",
+                   KIT_TRAIN_THREADS=train_threads(job["jobs"] or 1))
+        try:
+            with open(work / "compare.log", "w") as log:
+                subprocess.run([sys.executable, "-I", "-m", "grader.grading.compare", str(job_path)], cwd=work, env=env,
+                               stdout=subprocess.DEVNULL, stderr=log, timeout=job["limits"]["submission_seconds"] + 300,
+                               preexec_fn=die_with_parent)
+        except subprocess.TimeoutExpired:
+            return {"outcomes": [], "isolation": "unknown", "error": "the compare step did not finish in time",
+                    "seconds": time.monotonic() - start}
     result_path = Path(job["result"])
     if not result_path.is_file():
-        return {"outcomes": [], "isolation": "unknown", "error": f"the compare step failed (see {work / 'compare.log'})"}
-    return json.loads(result_path.read_text(encoding="utf-8"))
+        return {"outcomes": [], "isolation": "unknown", "error": f"the compare step failed (see {work / 'compare.log'})",
+                "seconds": time.monotonic() - start}
+    return {**json.loads(result_path.read_text(encoding="utf-8")), "seconds": time.monotonic() - start}
 
 
 def sweep_outputs(out: Path, students: set[str]) -> None:
@@ -257,6 +296,20 @@ def reference_cache(out: Path, version: str) -> Path:
         if old.name != version:
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
     return root / version
+
+
+@contextmanager
+def workers(opts: Options, config: SandboxConfig, cluster: Optional[str]) -> Iterator[tuple[Executor, Optional[int], Callable[[dict], dict]]]:
+    """Where compare steps run: threads here (``--jobs``), or a Dask cluster (``--cluster``). Yields the
+    executor, how many run at once per machine (``None``: each worker knows) and the function to submit."""
+    if not cluster:
+        with ThreadPoolExecutor(max(1, opts.jobs)) as pool:
+            yield pool, opts.jobs, run_compare
+        return
+    from grader.grading import cluster as dask_cluster
+
+    with dask_cluster.executor(cluster, config) as (pool, jobs):
+        yield pool, jobs, dask_cluster.remote_compare
 
 
 def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
@@ -308,13 +361,13 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     stale = {s.student: list(keys[s.student]) if opts.force else book.stale(s.student, keys[s.student]) for s in subs}
     todo = [s for s in subs if stale[s.student]]
     console.print(f"{len(subs)} submissions, {len(todo)} to grade ({len(subs) - len(todo)} unchanged), "
-                  f"chapters: {', '.join(chapters)}, jobs: {opts.jobs}")
+                  f"chapters: {', '.join(chapters)}, " + (f"cluster: {opts.cluster}" if opts.cluster else f"jobs: {opts.jobs}"))
     to_run = sorted({ch for s in todo if s.status == "ok" for ch in stale[s.student] if ch in s.chapters})
     if to_run and uses_datasets(to_run):
         prepare_datasets(console)
     hidden = default_hidden([opts.out, opts.submissions]) + (held_out_paths() if to_run else [])
-    if to_run:
-        config = SandboxConfig(sandbox_base(), hidden, opts.limits, namespaces=opts.namespaces)
+    config = SandboxConfig(sandbox_base(), hidden, opts.limits, namespaces=opts.namespaces)
+    if to_run and not opts.cluster:  # a cluster's workers check their own sandbox
         for path in share_caches(list(data_dirs().values())):
             console.print(f"[yellow]the sandbox cannot read {path} (not ours to chmod)[/]")
         problem = preflight(config)
@@ -322,35 +375,34 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
             raise SandboxUnavailable(f"the grading sandbox cannot start, nothing was graded: {problem}")
     refcache = reference_cache(opts.out, version)
     phases["intake"], clock = time.monotonic() - clock, time.monotonic()
-    slots: "queue.Queue[int]" = queue.Queue()
-    for i in range(max(1, opts.jobs)):
-        slots.put(i)
-
-    def grade_one(sub: Submission) -> tuple[Submission, dict, float]:
-        start = time.monotonic()
-        run_now = [ch for ch in stale[sub.student] if ch in sub.chapters] if sub.status == "ok" else []
-        if not run_now:
-            return sub, {"outcomes": [], "isolation": "-"}, 0.0
-        slot = slots.get()
-        try:
-            return sub, compare_in_child(sub, run_now, opts, slot, refcache, hidden), time.monotonic() - start
-        finally:
-            slots.put(slot)
-
+    runs = {s.student: [ch for ch in stale[s.student] if ch in s.chapters] if s.status == "ok" else [] for s in todo}
     isolation: set[str] = set()
+
+    def record(sub: Submission, result: dict) -> None:
+        graded = {ch: keys[sub.student][ch] for ch in stale[sub.student]}
+        rows = score(sub, {ch: names.get(ch, []) for ch in graded}, result["outcomes"], result.get("error", ""))
+        isolation.add(result.get("isolation", "-"))
+        book.record(sub.student, sub.content_hash, version, sub.status, sub.reason, result.get("isolation", "-"),
+                    result.get("seconds", 0.0), rows, graded)
+
+    for sub in todo:
+        if not runs[sub.student]:
+            record(sub, {"outcomes": [], "isolation": "-"})
     columns = [TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"),
                TimeRemainingColumn(), TextColumn("{task.description}")]
-    with Progress(*columns, console=console, disable=not todo) as progress, ThreadPoolExecutor(max(1, opts.jobs)) as pool:
-        task = progress.add_task("", total=len(todo))
-        futures = [pool.submit(grade_one, s) for s in todo]
+    running = [s for s in todo if runs[s.student]]
+    with Progress(*columns, console=console, disable=not running) as progress, workers(opts, config, opts.cluster if running else None) as (pool, jobs, task_fn):
+        task = progress.add_task("", total=len(running))
+        futures = {pool.submit(task_fn, compare_job(s, runs[s.student], opts, refcache, hidden, jobs)): s for s in running}
         for future in as_completed(futures):
-            sub, result, seconds = future.result()
-            graded = {ch: keys[sub.student][ch] for ch in stale[sub.student]}
-            rows = score(sub, {ch: names.get(ch, []) for ch in graded}, result["outcomes"], result.get("error", ""))
-            isolation.add(result.get("isolation", "-"))
-            book.record(sub.student, sub.content_hash, version, sub.status, sub.reason, result.get("isolation", "-"),
-                        seconds, rows, graded)
+            sub = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the cluster gave up on the task (e.g. its workers kept dying): not the student's
+                result = {"outcomes": [], "isolation": "unknown", "error": f"the cluster lost this task: {exc!r}"}
+            record(sub, result)
             progress.update(task, advance=1, description=sub.student)
+    sweep_sandboxes(sandbox_base())
     phases["grading"], clock = time.monotonic() - clock, time.monotonic()
     students, results = book.students(), book.results()
     shown = sorted(set(chapters) | {r["chapter"] for r in results})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from grader.grading.sandbox.client import die_with_parent
 from grader.layout import ASSIGNMENTS
 from grader.release.build import without_header
 
@@ -94,7 +95,7 @@ def find_pairs(trees: dict[str, Path], chapters: list[str], out: Path, threshold
             runs.append((chapter, rel, groups, html, (str(source), boilerplate, threshold, str(html))))
     found: dict[tuple[str, str, str, str], tuple[float, str]] = {}
     if runs:
-        with ProcessPoolExecutor(max(1, min(jobs, len(runs)))) as pool:
+        with ProcessPoolExecutor(max(1, min(jobs, len(runs))), initializer=die_with_parent) as pool:  # dies with a killed grader
             futures = [pool.submit(_detect, *args) for *_, args in runs]
             for (chapter, rel, groups, html, _), future in zip(runs, futures):
                 members = {students[0]: students for students in groups.values()}

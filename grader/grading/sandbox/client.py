@@ -127,6 +127,22 @@ def sweep_sandboxes(base: Path) -> list[Path]:
     return removed
 
 
+def processes_mentioning(marker: str) -> list[int]:
+    """Pids (not this one) whose environment or command line contains ``marker``, e.g. a run's sandbox folder:
+    what a killed run left running."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            blob = (entry / "environ").read_bytes() + (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker.encode() in blob:
+            found.append(int(entry.name))
+    return found
+
+
 def data_dirs() -> dict[str, str]:
     """The data folders a worker reads (read-only): tiktoken's cache, the kit's cache, ``datasets/``."""
     return {"TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", str(REPO_ROOT / ".cache" / "tiktoken")),
