@@ -1,4 +1,4 @@
-"""``python -m grader <command>``: test, grade, release, quiz, run, snapshots, mutants."""
+"""``python -m grader <command>``: test, grade, export, release, quiz, run, snapshots, mutants."""
 from __future__ import annotations
 
 import argparse
@@ -62,6 +62,12 @@ def cmd_grade(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.grade import grade
 
     return grade(args)
+
+
+def cmd_export_gradescope(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.commands.export_gradescope import export_gradescope
+
+    return export_gradescope(args)
 
 
 def cmd_demo(args: argparse.Namespace, extra: list[str]) -> int:
@@ -129,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade_arguments(p)
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("export", help="grading outside the kit: a Gradescope autograder")
+    exports = p.add_subparsers(dest="format", required=True)
+    e = exports.add_parser("gradescope", help="write autograder.zip (setup.sh, run_autograder, the kit) for Gradescope")
+    from grader.commands.export_gradescope import add_arguments as gradescope_arguments
+
+    gradescope_arguments(e)
+    e.set_defaults(func=cmd_export_gradescope)
 
     p = sub.add_parser("demo", help="build a sample class under examples/ and grade it")
     from grader.commands.demo import add_arguments as demo_arguments

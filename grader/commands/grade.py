@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grader import i18n
+from grader.grading.adjustments import AdjustmentsError
 from grader.grading.pipeline import Options, SandboxUnavailable, run_batch
 from grader.grading.sandbox.client import Limits
 
@@ -32,6 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="two entries with one id (alice/ and alice.zip): report and grade neither, or grade each apart")
     parser.add_argument("--roster", type=Path, default=None, metavar="CSV",
                         help="id,name,email[,section]: match entries to ids; students without an entry get 'not submitted'")
+    parser.add_argument("--adjustments", type=Path, default=None, metavar="YAML",
+                        help="per-student points (with a reason) and late days, applied to the outputs, never to the gradebook")
 
 
 def gradebook_table(students: list[dict], results: list[dict]) -> Table:
@@ -58,9 +61,13 @@ def grade(args: argparse.Namespace) -> int:
     limits = Limits(memory_mb=args.memory_mb, probe_seconds=args.probe_seconds, submission_seconds=args.submission_seconds)
     out = Path(args.out).resolve()
     opts = Options(Path(args.submissions).resolve(), out, args.chapter, max(1, args.jobs), limits, args.similarity,
-                   not args.no_namespaces, args.skip_slow, args.only, args.force, args.prune, args.roster, args.clash)
+                   not args.no_namespaces, args.skip_slow, args.only, args.force, args.prune, args.roster, args.clash,
+                   args.adjustments)
     try:
         summary = run_batch(opts, console)
+    except AdjustmentsError as exc:  # checked before anything is graded
+        console.print(f"[bold red]{exc}[/]")
+        return 2
     except SandboxUnavailable as exc:
         console.print(f"[bold red]{exc}[/]")
         if os.geteuid() == 0:
