@@ -23,6 +23,7 @@ import pytest
 
 from grader import REPO_ROOT
 from grader.commands.mutants import apply, load_catalogue
+from grader.grading.sandbox.client import data_dirs
 from grader.layout import ASSIGNMENTS, SOLUTIONS, TESTS_HIDDEN
 
 CHAPTER = "ch02_backprop"
@@ -83,7 +84,8 @@ def autograder():
     assert export.returncode == 0, export.stdout + export.stderr
     names = _unzip(archive, root / "source")
     _layered_venv(root / "venv")
-    env = dict(os.environ, AUTOGRADER_ROOT=str(root), PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    caches = {k: v for k, v in data_dirs().items() if k in ("TIKTOKEN_CACHE_DIR", "KIT_CACHE_DIR")}  # the kit's, prepared
+    env = dict(os.environ, **caches, AUTOGRADER_ROOT=str(root), PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
     setup = subprocess.run(["bash", str(root / "source" / "setup.sh"), "install"], env=env, capture_output=True, text=True)
     assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
     yield {"root": root, "names": names, "env": env}
