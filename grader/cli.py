@@ -73,6 +73,12 @@ def cmd_grade(args: argparse.Namespace, extra: list[str]) -> int:
     return grade(args)
 
 
+def cmd_export_gradescope(args: argparse.Namespace, extra: list[str]) -> int:
+    from grader.commands.export_gradescope import export_gradescope
+
+    return export_gradescope(args)
+
+
 def cmd_demo(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.demo import demo
 
@@ -146,6 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
     from grader.commands.export_nbgrader import add_parser as add_nbgrader
 
     add_nbgrader(formats)
+    e = formats.add_parser("gradescope", help="write autograder.zip (setup.sh, run_autograder, the kit) for Gradescope")
+    from grader.commands.export_gradescope import add_arguments as gradescope_arguments
+
+    gradescope_arguments(e)
+    e.set_defaults(func=cmd_export_gradescope)
 
     p = sub.add_parser("demo", help="build a sample class under examples/ and grade it")
     from grader.commands.demo import add_arguments as demo_arguments

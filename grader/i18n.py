@@ -92,6 +92,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "en": "✓ the grader reads {path} as meant: hand it in (upload it as your course says)."},
     "row.not_submitted": {"zh": "未提交", "en": "not submitted"},
     "row.unreadable": {"zh": "无法评分（{status}）：{reason}", "en": "ungradable ({status}): {reason}"},
+    "adj.late": {"zh": "迟交 {days} 天：扣除本章所得分数的 {percent}%", "en": "{days} day(s) late: {percent}% of the chapter's points taken off"},
+    "adj.too_late": {"zh": "迟交 {days} 天，超过允许的 {max_days} 天：本章不得分", "en": "{days} day(s) late, more than the {max_days} allowed: the chapter scores 0"},
+    "adj.manual": {"zh": "助教调整：{reason}", "en": "TA adjustment: {reason}"},
+    "fb.adjustment": {"zh": "调整", "en": "Adjustment"},
     "row.gated": {"zh": "未通过规则检查 {gate}，本章不得分。", "en": "policy check {gate} failed, so this chapter scores 0."},
     "raised.where": {"zh": "（{file} 第 {line} 行）", "en": " (at {file}, line {line})"},
     # summary table

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grader import i18n
+from grader.grading.adjustments import AdjustmentsError
 from grader.grading.pipeline import Options, SandboxUnavailable, run_batch
 from grader.grading.sandbox.client import Limits
 
@@ -34,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="grade on Dask: local:N (N worker processes here) or tcp://HOST:PORT (a running scheduler)")
     parser.add_argument("--roster", type=Path, default=None, metavar="CSV",
                         help="id,name,email[,section]: match entries to ids; students without an entry get 'not submitted'")
+    parser.add_argument("--adjustments", type=Path, default=None, metavar="YAML",
+                        help="per-student points (with a reason) and late days, applied to the outputs, never to the gradebook")
 
 
 def gradebook_table(students: list[dict], results: list[dict]) -> Table:
@@ -61,7 +64,7 @@ def grade(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     opts = Options(Path(args.submissions).resolve(), out, args.chapter, max(1, args.jobs), limits, args.similarity,
                    not args.no_namespaces, args.skip_slow, args.only, args.force, args.prune, args.roster, args.clash,
-                   args.cluster)
+                   args.cluster, args.adjustments)
     if args.cluster:
         from grader.grading.cluster import parse
 
@@ -72,6 +75,9 @@ def grade(args: argparse.Namespace) -> int:
             return 2
     try:
         summary = run_batch(opts, console)
+    except AdjustmentsError as exc:  # checked before anything is graded
+        console.print(f"[bold red]{exc}[/]")
+        return 2
     except SandboxUnavailable as exc:
         console.print(f"[bold red]{exc}[/]")
         if os.geteuid() == 0:

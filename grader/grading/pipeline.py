@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from grader import REPO_ROOT, __version__
-from grader.grading import roster, rubric
+from grader.grading import adjustments, roster, rubric
 from grader.grading.intake import Submission, entries, stage, tree_hash
 from grader.grading.record import Gradebook, Row
 from grader.grading.sandbox.client import Limits, SandboxConfig, data_dirs, default_hidden, die_with_parent, preflight, share_caches, sweep_sandboxes
@@ -51,6 +51,7 @@ class Options:
     roster: Optional[Path] = None  # id,name,email[,section]: match entries, add "not submitted" rows
     clash: str = "report"  # two entries, one id: "report" (grade neither) or "rename" (grade both apart)
     cluster: Optional[str] = None  # Dask: "local:N" or "tcp://HOST:PORT" (else threads on this machine)
+    adjustments: Optional[Path] = None  # adjustments.yaml: overrides and late penalties, applied to the outputs only
 
 
 class SandboxUnavailable(RuntimeError):
@@ -320,6 +321,7 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     from grader.grading.similarity import find_pairs
 
     console = console or Console()
+    adjusted = adjustments.load(opts.adjustments) if opts.adjustments else None  # a bad file stops before grading
     phases: dict[str, float] = {}
     clock = time.monotonic()
     opts.out.mkdir(parents=True, exist_ok=True)
@@ -411,10 +413,16 @@ def run_batch(opts: Options, console: Optional[Console] = None) -> dict:
     maxima = {ch: sum(rubric.load(ch).points_for(n) for n in names.get(ch, [])) for ch in shown}
     sweep_outputs(opts.out, {s["student"] for s in students})
     roster_rows = people.people if people is not None else None
-    write_grades_csv(opts.out / "grades.csv", students, results, shown, maxima, roster_rows)
-    write_lms_exports(opts.out / "exports", students, results, shown, maxima, roster_rows)
-    write_results(opts.out / "results", students, results)
-    write_feedback(opts.out / "feedback", students, results)
+    exported = results
+    if adjusted is not None:
+        extra, warnings = adjustments.rows(adjusted, results, shown)
+        for warning in warnings:
+            console.print(f"[yellow]{warning}[/]")
+        exported = results + extra
+    write_grades_csv(opts.out / "grades.csv", students, exported, shown, maxima, roster_rows)
+    write_lms_exports(opts.out / "exports", students, exported, shown, maxima, roster_rows)
+    write_results(opts.out / "results", students, exported)
+    write_feedback(opts.out / "feedback", students, exported)
     trees = {s["student"]: opts.out / "work" / s["student"] / "tree" for s in students
              if (opts.out / "work" / s["student"] / "tree").is_dir()}
     pairs = find_pairs(trees, chapters, opts.out / "similarity", opts.similarity_threshold, opts.jobs)

@@ -11,10 +11,11 @@ from typing import Optional
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from grader.grading.adjustments import KIND as ADJUSTMENT
 from grader.i18n import get_lang, shown, t
 
 TEMPLATES = Path(__file__).parent / "templates"
-WORDS = ("title", "total", "test", "points", "message", "note")
+WORDS = ("title", "total", "test", "points", "message", "note", "adjustment")
 
 
 def environment() -> Environment:
@@ -32,9 +33,14 @@ def common_error(tests: list[dict]) -> Optional[str]:
 
 
 def student_view(student: dict, rows: list[dict]) -> dict:
-    """The data a student may see: per chapter, per test, points and the visible message."""
+    """The data a student may see: per chapter, per test, points and the visible message; then the
+    chapter's adjustments (late penalty, the TA's), counted in its points."""
     chapters: dict[str, list[dict]] = defaultdict(list)
+    adjustments: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
+        if r["kind"] == ADJUSTMENT:
+            adjustments[r["chapter"]].append({"points": round(r["points"], 2), "message": shown(r["message"])})
+            continue
         if r["visibility"] == "hidden":
             continue
         chapters[r["chapter"]].append({
@@ -42,12 +48,14 @@ def student_view(student: dict, rows: list[dict]) -> dict:
             "message": shown(r["message"] if r["kind"] == "public" else r["brief"]),
         })
     view = {}
-    for ch, tests in sorted(chapters.items()):
+    for ch in sorted(set(chapters) | set(adjustments)):
+        tests = chapters[ch]
         common = common_error(tests)
         if common:
             tests = [{**x, "message": t("fb.see_above")} if not x["passed"] else x for x in tests]
         view[ch] = {"tests": tests, "common": common, "failing": sum(not x["passed"] for x in tests),
-                    "points": round(sum(x["points"] for x in tests), 2), "max": sum(x["max"] for x in tests)}
+                    "points": round(sum(x["points"] for x in tests + adjustments[ch]), 2), "max": sum(x["max"] for x in tests),
+                    "adjustments": adjustments[ch]}
     return {
         "student": student["student"], "reason": student["reason"], "status": student["status"],
         "total": round(sum(r["points"] for r in rows), 2), "max_total": sum(r["max_points"] for r in rows),
@@ -77,6 +85,8 @@ def _markdown(view: dict, text: dict) -> str:
             message = (x["message"] or "").replace("|", "\\|").replace("\n", " ")
             lines.append(f"| {mark} {x['name']} | {x['points']}&nbsp;/&nbsp;{x['max']} | {message} |")
         lines.append("")
+        lines += [f"- **{text['adjustment']} {a['points']:+g}**: {a['message']}" for a in data["adjustments"]]
+        lines += [""] if data["adjustments"] else []
     lines.append(f"_{text['note']}_")
     return "\n".join(lines) + "\n"
 

@@ -56,6 +56,12 @@ class SandboxConfig:
     namespaces: bool = True
 
 
+def library_dirs() -> list[str]:
+    """The interpreter's package folders on ``sys.path``, including ones a ``.pth`` file adds (a venv
+    layered on another one's packages): the worker imports numpy and torch from them."""
+    return [p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages") and os.path.isdir(p)]
+
+
 def default_hidden(extra: list[Path]) -> list[str]:
     """The kit's secrets plus the batch's own folders (output, submissions)."""
     return [str(REPO_ROOT / s) for s in SECRETS] + [str(Path(p).resolve()) for p in extra]
@@ -201,7 +207,7 @@ class Sandbox:
             "env": env,
             "hide": list(self.config.hide),
             "keep": [str(self.folder), sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)),
-                     env["KIT_DATASETS_DIR"], env["KIT_CACHE_DIR"], env["TIKTOKEN_CACHE_DIR"]],
+                     env["KIT_DATASETS_DIR"], env["KIT_CACHE_DIR"], env["TIKTOKEN_CACHE_DIR"], *library_dirs()],
             "uid": 61000 + self.config.slot,
             "gid": 61000 + self.config.slot,
             "namespaces": self.config.namespaces,
