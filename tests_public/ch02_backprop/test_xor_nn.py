@@ -57,3 +57,11 @@ def test_xor_is_learned(run):
     check.that(bool(np.all((outputs[0] > 0.5) == (Y.reshape(-1) > 0.5))),
                {"zh": f"训练 10000 轮后 XOR 没有学会：输出 {np.round(outputs[0], 3).tolist()}",
                 "en": f"XOR not learned after 10000 epochs: outputs {np.round(outputs[0], 3).tolist()}"})
+
+
+@pytest.mark.task("2.3")
+def test_numpy_only_policy(run):
+    got = run(P.module_imports)
+    used = [m for m in got["imports"] + got["bound"] if m.split(".")[0] in ("torch", "tensorflow", "jax", "autograd")]
+    check.that(not used, {"zh": f"xor_nn.py 只能用 numpy 手写反向传播，不能导入 {used}",
+                          "en": f"xor_nn.py must do backprop by hand with numpy only; it imports {used}"})
