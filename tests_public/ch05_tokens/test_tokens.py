@@ -55,19 +55,26 @@ def test_simple_tokenizer_v2_unknown_words(run):
 
 @pytest.mark.task("5.5")
 def test_dataset_windows_book_settings(run, ref):
-    text = document(2)[:600]
-    got = run(P.dataset_windows, text, "gpt2", 4, 1)
-    check.equal(got, ref(P.dataset_windows, text, "gpt2", 4, 1), what="GPTDatasetV1(max_length=4, stride=1)")
+    plain = document(2)[:600]
+    joined = document(2)[:200] + " <|endoftext|> " + document(3)[:200]  # the special token is allowed
+    texts = [plain, joined]
+    check.cases([f"GPTDatasetV1(text, tiktoken gpt2, max_length=4, stride=1), text = {t[:40]!r}... ({len(t)} characters)"
+                 for t in texts],
+                [run(P.dataset_windows, t, "gpt2", 4, 1) for t in texts], [ref(P.dataset_windows, t, "gpt2", 4, 1) for t in texts])
 
 
 @pytest.mark.task("5.6")
 def test_dataloader_first_batches(run, ref):
     text = document(0)[:2000]
-    got = run(P.dataloader_batches, text, 8, 4, 4)
-    check.that(len(got) > 0 and tuple(got[0]["inputs"].shape) == (8, 4),
-               {"zh": "batch_size=8, max_length=4 时每个批次应为 (8, 4)", "en": "with batch_size=8, max_length=4 every batch must be (8, 4)"})
-    want = ref(P.dataloader_batches, text, 8, 4, 4)
-    check.equal(got[:2], want[:2], what="create_dataloader_v1 (first two batches, shuffle=False)")
+    settings = [(8, 4, 4, True), (32, 4, 4, False)]  # drop_last=False keeps the last, shorter batch
+    got = [run(P.dataloader_batches, text, b, m, s, False, d) for b, m, s, d in settings]
+    want = [ref(P.dataloader_batches, text, b, m, s, False, d) for b, m, s, d in settings]
+    calls = [f"create_dataloader_v1(text, batch_size={b}, max_length={m}, stride={s}, shuffle=False, drop_last={d})"
+             for b, m, s, d in settings]
+    check.cases([f"{c}: number of batches" for c in calls], [len(g) for g in got], [len(w) for w in want])
+    check.cases([f"{c}: batch {i}" for c in calls for i in (0, 1, -1)],
+                [[b["inputs"], b["targets"]] for g in got for b in (g[0], g[1], g[-1])],
+                [[b["inputs"], b["targets"]] for w in want for b in (w[0], w[1], w[-1])])
 
 
 @pytest.mark.task("5.7")
