@@ -134,10 +134,10 @@ def apply(mutant: Mutant, root: Path) -> None:
         _edit(mutant, root / mutant.chapter, edit)
 
 
-def run_tests(tests: Path, root: Path, extra: list[str]) -> tuple[list[dict], str]:
-    """Every outcome (as in ``--report-json``) of one test folder run on ``root``, and pytest's output tail."""
-    report = root / f"report-{tests.parent.name}.json"
-    cmd = [sys.executable, "-m", "pytest", str(tests), "-c", str(REPO_ROOT / "pyproject.toml"), "--target", str(root),
+def run_tests(tests: list[Path], root: Path, extra: list[str]) -> tuple[list[dict], str]:
+    """Every outcome (as in ``--report-json``) of test folders run on ``root``, and pytest's output tail."""
+    report = root / f"report-{tests[0].parent.name}.json"
+    cmd = [sys.executable, "-m", "pytest", *map(str, tests), "-c", str(REPO_ROOT / "pyproject.toml"), "--target", str(root),
            "-q", "-p", "no:cacheprovider", "--no-task-table", "--report-json", str(report), *extra]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
@@ -147,7 +147,7 @@ def run_tests(tests: Path, root: Path, extra: list[str]) -> tuple[list[dict], st
 
 def _run_tests(tests: Path, root: Path, extra: list[str]) -> tuple[bool, str]:
     """``(caught, first failing test or reason)``: one test folder on ``root``, stopping at the first failure."""
-    outcomes, tail = run_tests(tests, root, ["-x", *extra])
+    outcomes, tail = run_tests([tests], root, ["-x", *extra])
     failed = [o for o in outcomes if o["status"] not in ("pass", "skip")]
     if failed:
         detail = failed[0]["detail"].get("en", "")
