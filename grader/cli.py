@@ -49,7 +49,8 @@ def cmd_snapshots(args: argparse.Namespace, extra: list[str]) -> int:
 def cmd_mutants(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.mutants import check_mutants
 
-    return check_mutants(resolve_chapters(args.chapters, chapters(SOLUTIONS)), jobs=args.jobs, only=args.only, public=not args.hidden_only)
+    return check_mutants(resolve_chapters(args.chapters, chapters(SOLUTIONS)), jobs=args.jobs, only=args.only, public=not args.hidden_only,
+                         hidden=not args.public_only, lenient=args.lenient)
 
 
 def cmd_quiz(args: argparse.Namespace, extra: list[str]) -> int:
@@ -138,7 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("chapters", nargs="*")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--only", default=None, help="one mutant id")
-    p.add_argument("--hidden-only", action="store_true", help="skip the public-test run of each mutant")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--hidden-only", action="store_true", help="skip the public-test run of each mutant")
+    mode.add_argument("--public-only", action="store_true", help="only the public tests: the public catch rate, fast")
+    p.add_argument("--lenient", action="store_true", help="list core mutants the public tests miss without failing")
     p.set_defaults(func=cmd_mutants)
 
     p = sub.add_parser("grade", help="grade a folder of submissions (sandboxed, hidden tests)")

@@ -36,6 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "equal.brief": {"zh": "{what}: 结果与预期不同（位置 {path}）", "en": "{what}: result differs from the expected one (at {path})"},
     "length": {"zh": "{what}: 位置 {path} 的长度不对：得到 {got}，应为 {want}", "en": "{what}: wrong length at {path}: got {got}, expected {want}"},
     "keys": {"zh": "{what}: 键不对：缺少 {missing}，多出 {extra}", "en": "{what}: wrong keys: missing {missing}, unexpected {extra}"},
+    "case": {"zh": "{call} 返回 {got}，应为 {want}", "en": "{call} returned {got}, expected {want}"},
     "partial": {"zh": "{what}: 部分得分 {fraction:.0%}：{detail}", "en": "{what}: partial credit {fraction:.0%}: {detail}"},
     # test outcomes
     "todo": {"zh": "尚未实现（{detail}）", "en": "not implemented yet ({detail})"},

@@ -2,11 +2,12 @@
 
 Each raises :class:`CheckFailure` (an ``AssertionError``) whose text is rendered in the student's
 language when shown. ``detail()`` names where and by how much a value is off (for public tests);
-``brief()`` says what failed without any expected value (for hidden tests).
+``brief()`` says what failed without any expected value (for hidden tests). :func:`cases` compares
+one result per call and names the call that failed (``slide_and_merge([2, 2, 2, 2])``).
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -79,6 +80,24 @@ def partial(fraction: float, what: str, detail: "str | dict[str, str]") -> None:
 def _short(value: Any, limit: int = 120) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def show(value: Any, limit: int = 400) -> str:
+    """A whole value as a student reads it: plain data as Python, arrays and tensors rounded, functions by name
+    (cut when long)."""
+    if callable(value) and hasattr(value, "__name__"):
+        return str(value.__name__)
+    if _is_arraylike(value):
+        text = " ".join(np.array2string(_to_numpy(value), precision=4, threshold=60, edgeitems=3, separator=", ").split())
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def call(name: str, *args: Any, **kwargs: Any) -> str:
+    """How a check names the call it made: ``call("slide_and_merge", [2, 2, 2, 2])`` -> ``slide_and_merge([2, 2, 2, 2])``."""
+    shown = [show(a, 80) for a in args] + [f"{k}={show(v, 80)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(shown)})"
 
 
 def _path(path: Sequence[Any]) -> str:
@@ -177,3 +196,32 @@ def close(
             atol=atol,
             rtol=rtol,
         )
+
+
+class CaseFailure(CheckFailure):
+    """One call's result was wrong: ``detail()`` names the call and shows the whole result and the expected
+    one; ``brief()`` names the function only (a hidden test's inputs and expected values stay hidden)."""
+
+    def __init__(self, called: str, got: Any, want: Any, why: CheckFailure) -> None:
+        self.why = why
+        super().__init__("case", None, call=called, got=show(got), want=show(want))
+
+    def detail(self, lang: Optional[str] = None) -> str:
+        text = t("case", lang, **self.params)
+        return text if self.why.key in ("equal", "length") else f"{text}\n  {self.why.detail(lang)}"
+
+    def brief(self, lang: Optional[str] = None) -> str:
+        return self.why.brief(lang)
+
+
+def cases(calls: Sequence[str], got: Sequence[Any], want: Sequence[Any], compare: Callable[..., None] = equal,
+          **tolerances: Any) -> None:
+    """Compare one result per call (``compare``: :func:`equal`, or :func:`close` with ``atol``/``rtol``); the first
+    mismatch fails naming its call (see :func:`call`) with the whole result and the whole expected value."""
+    if not (len(calls) == len(got) == len(want)):
+        raise ValueError(f"cases: {len(calls)} calls, {len(got)} results, {len(want)} expected values")
+    for called, g, w in zip(calls, got, want):
+        try:
+            compare(g, w, what=called.split("(")[0], **tolerances)
+        except CheckFailure as why:
+            raise CaseFailure(called, g, w, why) from None

@@ -85,7 +85,7 @@ def test_cifar_transforms(run, ref):
 @pytest.mark.task("4.9")
 def test_make_optimizer(run, ref):
     got, want = run(P.optimizer_run, {}, 4), ref(P.optimizer_run, {}, 4)
-    for key in ("optimizer", "scheduler", "lr", "momentum", "weight_decay", "T_max"):
+    for key in ("optimizer", "scheduler", "lr", "momentum", "weight_decay", "nesterov", "T_max"):
         check.equal(got[key], want[key], what=f"make_optimizer(): {key}")
     check.close(got["lrs"], want["lrs"], atol=1e-12, rtol=0, what="make_optimizer(): lr after each scheduler step")
     kwargs = {"lr": 0.1, "momentum": 0.5, "weight_decay": 1e-3, "t_max": 3}

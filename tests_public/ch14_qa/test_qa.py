@@ -35,14 +35,16 @@ def kit_pipeline():
     return qa.qa_pipeline(qa.kit_qa_model())
 
 
+def _spans(answers):
+    return [[a["start"], a["end"], a["answer"]] for a in answers]
+
+
 @pytest.mark.task("14.1")
 def test_best_span(run):
     start, end = [0.0, 3.0, 1.0, 0.0, 2.5], [0.0, 1.0, 4.0, 2.0, 0.5]
-    for max_len in (30, 1, 2):
-        check.equal(run(P.best_span_run, start, end, max_len), brute_force_span(start, end, max_len),
-                    what=f"best_span(start, end, max_answer_len={max_len})")
-    check.equal(run(P.best_span_run, [1.0, 1.0, 1.0], [1.0, 1.0, 1.0]), [0, 0, 2.0],
-                what="best_span on ties: the smallest start, then the smallest end")
+    cases = [[start, end, m] for m in (30, 1, 2)] + [[[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], None]]  # ties: smallest s, then e
+    check.cases([check.call("best_span", *(c if c[2] else c[:2])) for c in cases], run(P.best_span_many, cases),
+                [brute_force_span(*(c if c[2] else c[:2])) for c in cases])
 
 
 @pytest.mark.task("14.2")
@@ -54,27 +56,28 @@ def test_span_to_text(run):
     ids = [i for i, sid in enumerate(enc.sequence_ids()) if sid == 1]
     spans = [[ids[0], ids[0]], [ids[2], ids[5]], [ids[-3], ids[-2]]]
     want = [context[offsets[s][0]:offsets[e][1]] for s, e in spans]
-    check.equal(run(P.span_texts, context, offsets, spans), want,
-                what="span_to_text(context, offsets, s, e) with a real tokenizer's offsets (question tokens first)")
+    check.cases([f"span_to_text({context!r}, offsets, {s}, {e}) with the kit tokenizer's offsets (question tokens first)"
+                 for s, e in spans], run(P.span_texts, context, offsets, spans), want)
 
 
 @pytest.mark.task("14.3")
 def test_answer_agrees_with_pipeline(run):
-    got = run(P.answers, [list(p) for p in EXAMPLES])["answers"]
     qa = kit_pipeline()
-    for (question, context), mine in zip(EXAMPLES, got):
-        theirs = qa(question=question, context=context, max_answer_len=30, align_to_words=False)
-        check.equal([mine["start"], mine["end"], mine["answer"]], [theirs["start"], theirs["end"], theirs["answer"]],
-                    what=f"answer({question!r}) vs transformers' question-answering pipeline [start, end, text]")
-        check.that(math.isfinite(mine["score"]), {"zh": "score 应该是有限的数", "en": "score must be a finite number"})
+    for max_len in (30, 1):
+        got = run(P.answers, [list(p) for p in EXAMPLES], max_len)["answers"]
+        want = [qa(question=q, context=c, max_answer_len=max_len, align_to_words=False) for q, c in EXAMPLES]
+        check.cases([f"answer({q!r}, {c!r}, model, tokenizer, max_answer_len={max_len}): [start, end, answer] "
+                     f"as transformers' question-answering pipeline finds them" for q, c in EXAMPLES],
+                    _spans(got), _spans(want))
+        for (q, _), mine in zip(EXAMPLES, got):
+            check.that(math.isfinite(mine["score"]), {"zh": f"answer({q!r}, ...)['score'] 应该是有限的数，得到 {mine['score']}",
+                                                       "en": f"answer({q!r}, ...)['score'] must be a finite number, got {mine['score']}"})
 
 
 @pytest.mark.task("14.3")
 def test_answer_only_from_context(run):
     got = run(P.answers, [list(p) for p in EXAMPLES], None, True)["answers"]
     qa = kit_pipeline()
-    for (question, context), mine in zip(EXAMPLES, got):
-        theirs = qa(question=question, context=context, max_answer_len=30, align_to_words=False)
-        check.equal([mine["start"], mine["end"], mine["answer"]], [theirs["start"], theirs["end"], theirs["answer"]],
-                    what=f"answer({question!r}) with huge logits on [CLS] and the question tokens: only context "
-                         f"tokens may be chosen")
+    want = [qa(question=q, context=c, max_answer_len=30, align_to_words=False) for q, c in EXAMPLES]
+    check.cases([f"answer({q!r}, {c!r}, model, tokenizer) with huge logits on [CLS] and the question tokens "
+                 f"(only context tokens may be chosen): [start, end, answer]" for q, c in EXAMPLES], _spans(got), _spans(want))
