@@ -109,9 +109,9 @@ check: setup
 	$(PY) -m grader test --expect-todo -p no:cacheprovider
 	cd build/student && ../../$(PY) -m grader test --expect-todo -p no:cacheprovider
 	cd build/student && ../../$(PY) -m grader test --target ../../solutions -q -p no:cacheprovider
-	$(PY) -m pytest tests_grader -q -p no:cacheprovider
+	$(PY) -m pytest tests_grader -q -p no:cacheprovider --durations=20
 	$(PY) bench/bench_class.py --quick
-	$(PY) -m grader mutants --jobs $(JOBS)
+	$(PY) -m grader mutants --quick --jobs $(JOBS)  # every mutant: make mutants (maintainers)
 
 bench-2048: setup
 	$(PY) bench/bench_2048.py --games $(GAMES) --jobs $(JOBS)

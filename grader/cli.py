@@ -50,7 +50,7 @@ def cmd_mutants(args: argparse.Namespace, extra: list[str]) -> int:
     from grader.commands.mutants import check_mutants
 
     return check_mutants(resolve_chapters(args.chapters, chapters(SOLUTIONS)), jobs=args.jobs, only=args.only, public=not args.hidden_only,
-                         hidden=not args.public_only, lenient=args.lenient)
+                         hidden=not args.public_only, lenient=args.lenient, quick=args.quick)
 
 
 def cmd_quiz(args: argparse.Namespace, extra: list[str]) -> int:
@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--hidden-only", action="store_true", help="skip the public-test run of each mutant")
     mode.add_argument("--public-only", action="store_true", help="only the public tests: the public catch rate, fast")
     p.add_argument("--lenient", action="store_true", help="list core mutants the public tests miss without failing")
+    p.add_argument("--quick", action="store_true", help="a chapter's first core and first edge mutant only (CI; make mutants runs all)")
     p.set_defaults(func=cmd_mutants)
 
     p = sub.add_parser("grade", help="grade a folder of submissions (sandboxed, hidden tests)")
