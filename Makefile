@@ -69,7 +69,7 @@ OUT     ?= grading-out
 JOBS    ?= 2
 
 .PHONY: check release snapshots mutants demo grade bench-2048 bench-grade bench-train bench-attention bench-pretrain \
-        bench-finetune bench-class bench-transfer-qa selfgrade fuzz-intake student-dist nbgrader clean
+        bench-finetune bench-class bench-course bench-transfer-qa selfgrade fuzz-intake student-dist nbgrader clean
 
 ## TAs: grade a folder of submissions; `make demo` grades a generated sample class
 grade: setup
@@ -122,6 +122,10 @@ bench-grade: setup
 ## 300 generated submissions over the fast chapters, graded straight and with five SIGKILLs (check runs --quick)
 bench-class: setup
 	$(PY) bench/bench_class.py --jobs $(JOBS)
+
+## The whole course graded for 5 students who did every chapter, training runs included: CPU/wall per student and chapter
+bench-course: setup
+	$(PY) bench/bench_course.py --jobs $(JOBS)
 
 ## The intake fuzzer's long profile (`check` runs the short one)
 fuzz-intake: setup

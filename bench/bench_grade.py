@@ -18,7 +18,7 @@ from pathlib import Path
 
 from grader import REPO_ROOT
 from grader.commands.mutants import apply, load_catalogue
-from grader.grading.demo import _copy_chapters, _zip_folder
+from grader.grading.demo import copy_chapters, _zip_folder
 from grader.layout import SOLUTIONS
 
 CHAPTER = "ch01_game2048"
@@ -30,7 +30,7 @@ def build(dest: Path, size: int) -> None:
     dest.mkdir(parents=True)
     for i in range(size):
         if i % 2 == 0:
-            _copy_chapters(SOLUTIONS, dest / f"s{i:02d}_reference", [CHAPTER])
+            copy_chapters(SOLUTIONS, dest / f"s{i:02d}_reference", [CHAPTER])
         else:
             mutant = mutants[(i // 2) % len(mutants)]
             with tempfile.TemporaryDirectory() as tmp:

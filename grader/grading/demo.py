@@ -17,7 +17,7 @@ REDTEAM = REPO_ROOT / "examples" / "redteam.yaml"
 DEMO_MUTANTS = ("merge_twice", "chance_half_half")
 
 
-def _copy_chapters(source: Path, dest: Path, chapters: list[str]) -> None:
+def copy_chapters(source: Path, dest: Path, chapters: list[str]) -> None:
     for chapter in chapters:
         shutil.copytree(source / chapter, dest / chapter, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
@@ -40,7 +40,7 @@ def build_redteam(dest: Path, spec: dict) -> None:
     chapter = spec.get("chapter", "ch01_game2048")
     base = ASSIGNMENTS if spec["base"] == "skeleton" else SOLUTIONS
     folder = dest / spec["name"]
-    _copy_chapters(base, folder, [chapter])
+    copy_chapters(base, folder, [chapter])
     if spec.get("code"):
         target = folder / chapter / spec["file"]
         target.write_text(target.read_text(encoding="utf-8") + "\n\n" + spec["code"], encoding="utf-8")
@@ -56,15 +56,15 @@ def build_malformed(dest: Path, chapter: str = "ch01_game2048") -> None:
         zf.writestr(f"{chapter}/__init__.py", "")
         zf.writestr("../../escaped.py", "print('escaped')")
     link = dest / "bad_link"
-    _copy_chapters(SOLUTIONS, link, [chapter])
+    copy_chapters(SOLUTIONS, link, [chapter])
     (link / chapter / "secrets.py").symlink_to("/etc/passwd")
     (dest / "bad_empty").mkdir()
     syntax = dest / "bad_syntax"
-    _copy_chapters(SOLUTIONS, syntax, [chapter])
+    copy_chapters(SOLUTIONS, syntax, [chapter])
     ai = syntax / chapter / "ai.py"
     ai.write_text(ai.read_text(encoding="utf-8") + "\ndef broken(:\n", encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
-        _copy_chapters(SOLUTIONS, Path(tmp), [chapter])
+        copy_chapters(SOLUTIONS, Path(tmp), [chapter])
         _zip_folder(Path(tmp), dest / "zip_of_assignments.zip", prefix="assignments/")
 
 
@@ -74,8 +74,8 @@ def build_class(dest: Path, chapter: str = "ch01_game2048", mutants: tuple[str, 
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    _copy_chapters(SOLUTIONS, dest / "alice_reference", [chapter])
-    _copy_chapters(ASSIGNMENTS, dest / "bob_skeleton", [chapter])
+    copy_chapters(SOLUTIONS, dest / "alice_reference", [chapter])
+    copy_chapters(ASSIGNMENTS, dest / "bob_skeleton", [chapter])
     catalogue = {m.id: m for m in load_catalogue(chapter)}
     for mutant_id in mutants:
         with tempfile.TemporaryDirectory() as tmp:
@@ -139,9 +139,9 @@ def build_large_class(dest: Path, size: int, chapters: tuple[str, ...] = FAST_CH
                 picks[rng.choice(chapters)] = SOLUTIONS
                 for ch, tree in picks.items():
                     if tree is not None:
-                        _copy_chapters(tree, work, [ch])
+                        copy_chapters(tree, work, [ch])
             else:
-                _copy_chapters(ASSIGNMENTS if kind == "skeleton" else SOLUTIONS, work, list(chapters))
+                copy_chapters(ASSIGNMENTS if kind == "skeleton" else SOLUTIONS, work, list(chapters))
             if kind == "mutant" and mutants:
                 mutant = rng.choice(mutants)
                 shutil.rmtree(work / mutant.chapter)
