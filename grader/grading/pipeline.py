@@ -261,11 +261,13 @@ def run_compare(job: dict) -> dict:
         job_path = work / "job.json"
         job_path.write_text(json.dumps({**job, "slot": slot}), encoding="utf-8")
         Path(job["result"]).unlink(missing_ok=True)
-        env = dict(os.environ, GRADER_LANG=job["lang"], PYTHONDONTWRITEBYTECODE="1",
+        # the compare step imports this very kit (not whichever one the venv installed), and never the
+        # work folder it runs in: -P keeps the cwd off sys.path, -s the user's site-packages
+        env = dict(os.environ, GRADER_LANG=job["lang"], PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(REPO_ROOT),
                    KIT_TRAIN_THREADS=train_threads(job["jobs"] or 1))
         try:
             with open(work / "compare.log", "w") as log:
-                subprocess.run([sys.executable, "-I", "-m", "grader.grading.compare", str(job_path)], cwd=work, env=env,
+                subprocess.run([sys.executable, "-P", "-s", "-m", "grader.grading.compare", str(job_path)], cwd=work, env=env,
                                stdout=subprocess.DEVNULL, stderr=log, timeout=job["limits"]["submission_seconds"] + 300,
                                preexec_fn=die_with_parent)
         except subprocess.TimeoutExpired:
