@@ -98,6 +98,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "adj.manual": {"zh": "助教调整：{reason}", "en": "TA adjustment: {reason}"},
     "fb.adjustment": {"zh": "调整", "en": "Adjustment"},
     "row.gated": {"zh": "未通过规则检查 {gate}，本章不得分。", "en": "policy check {gate} failed, so this chapter scores 0."},
+    "row.gate_undecided": {"zh": "评分程序出错（不是你的问题，请告诉助教）：规则检查 {gate} 没能运行，本章暂不计分，修复后重新评分。",
+                           "en": "grader error (not your fault; tell your TA): policy check {gate} could not run, so this "
+                                 "chapter is not scored until it is fixed and regraded."},
     "raised.where": {"zh": "（{file} 第 {line} 行）", "en": " (at {file}, line {line})"},
     # summary table
     "table.title": {"zh": "{chapter}：任务进度", "en": "{chapter}: task progress"},

@@ -61,6 +61,15 @@ def test_a_failed_gate_zeroes_the_chapter_and_says_why():
     assert [r.points for r in passing] == [0.0, 1.0, 1.0]  # a gate is worth nothing itself
 
 
+def test_an_undecided_gate_leaves_the_chapter_to_the_grader_not_the_student():
+    outcome = {"status": "pass", "fraction": 1.0, "detail": {}, "brief": {}, "duration": 0.1}
+    outcomes = [{**outcome, "name": n} for n in NAMES[CH][1:]]  # the gate produced no outcome
+    rows = pipeline.score(_sub(), NAMES, outcomes)
+    assert [r.status for r in rows] == ["grader-error"] * 3 and [r.points for r in rows] == [0.0] * 3
+    assert "not your fault" in shown(rows[1].message, "en") and "policy check" in shown(rows[1].message, "en")
+    assert "不是你的问题" in shown(rows[1].message, "zh")
+
+
 def test_feedback_never_shows_hidden_rows():
     rows = [{"student": "ann", "test": f"{CH}/hidden/test_x", "chapter": CH, "kind": "hidden", "status": "fail",
              "points": 0.0, "max_points": 1.0, "message": json.dumps({"en": "expected 4"}), "brief": json.dumps({"en": "differs"}),

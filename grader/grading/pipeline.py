@@ -162,12 +162,18 @@ def score(sub: Submission, names: dict[str, list[str]], outcomes: list[dict], er
 
 
 def apply_gates(chapter: str, rows: list[Row]) -> list[Row]:
-    """Zero the chapter's points when one of its gates did not pass (the rows keep their status)."""
+    """Zero the chapter's points when one of its gates did not pass (the rows keep their status); a gate
+    the grader failed to decide (a grader error) leaves the whole chapter undecided: grader errors too."""
     rub = rubric.load(chapter)
-    closed = [r.test for r in rows if rub.is_gate(r.test) and r.status != "pass"]
+    closed = [r for r in rows if rub.is_gate(r.test) and r.status != "pass"]
     if not closed:
         return rows
-    note = both("row.gated", gate=closed[0].split("/", 2)[2])
+    undecided = [r for r in closed if r.status == GRADER_ERROR]
+    if undecided:
+        why = stored(both("row.gate_undecided", gate=undecided[0].test.split("/", 2)[2]))
+        return [r if r.status == GRADER_ERROR else Row(**{**asdict(r), "status": GRADER_ERROR, "points": 0.0,
+                                                          "message": why, "brief": why}) for r in rows]
+    note = both("row.gated", gate=closed[0].test.split("/", 2)[2])
 
     def prefixed(text: str) -> str:
         return stored({lang: f"{note[lang]} {shown(text, lang)}".strip() for lang in LANGS})
