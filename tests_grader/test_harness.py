@@ -119,6 +119,18 @@ def test_equal_names_the_first_difference():
         check.equal(True, 1)
 
 
+def test_cases_name_the_call_and_its_function():
+    called = "model = a kit MLP (torch.manual_seed(3)); train(model, loader): the loss"
+    with pytest.raises(check.CheckFailure) as info:
+        check.cases(["f(1)", called], [1, [0.5]], [1, [0.25]], check.close, atol=0, rtol=0)
+    detail, brief = info.value.detail("en"), info.value.brief("en")
+    assert detail.startswith(f"{called} returned [0.5], expected [0.25]") and "\n  train: values outside" in detail
+    assert brief.startswith("train: 1/1 elements") and "0.25" not in brief
+    with pytest.raises(check.CheckFailure) as info:
+        check.entries("m.state_dict()", {"w": torch.ones(2), "b": torch.zeros(1)}, {"w": torch.ones(2), "b": torch.ones(1)})
+    assert info.value.detail("en").startswith("m.state_dict()['b'] returned [0.]")
+
+
 def test_partial_credit_fraction():
     with pytest.raises(check.PartialCredit) as info:
         check.partial(0.75, "AI", {"zh": "最大 1024", "en": "max 1024"})

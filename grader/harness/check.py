@@ -7,6 +7,7 @@ one result per call and names the call that failed (``slide_and_merge([2, 2, 2, 
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
@@ -214,6 +215,19 @@ class CaseFailure(CheckFailure):
         return self.why.brief(lang)
 
 
+_CALLED = re.compile(r"[A-Za-z_][\w.]*(?=\()")
+
+
+def _called_name(called: str) -> str:
+    """The function a check's call names: the first one in its last statement that calls one
+    (``torch.manual_seed(0); m = Net(); m(x)`` -> ``m``), else the text before the first parenthesis."""
+    for statement in reversed(called.split(";")):
+        found = _CALLED.search(statement)
+        if found:
+            return found.group()
+    return called.split("(")[0]
+
+
 def cases(calls: Sequence[str], got: Sequence[Any], want: Sequence[Any], compare: Callable[..., None] = equal,
           **tolerances: Any) -> None:
     """Compare one result per call (``compare``: :func:`equal`, or :func:`close` with ``atol``/``rtol``); the first
@@ -222,6 +236,13 @@ def cases(calls: Sequence[str], got: Sequence[Any], want: Sequence[Any], compare
         raise ValueError(f"cases: {len(calls)} calls, {len(got)} results, {len(want)} expected values")
     for called, g, w in zip(calls, got, want):
         try:
-            compare(g, w, what=called.split("(")[0], **tolerances)
+            compare(g, w, what=_called_name(called), **tolerances)
         except CheckFailure as why:
             raise CaseFailure(called, g, w, why) from None
+
+
+def entries(called: str, got: "dict[str, Any]", want: "dict[str, Any]", compare: Callable[..., None] = equal,
+            **tolerances: Any) -> None:
+    """Compare two mappings (state dicts) entry by entry: first their keys, then each value as ``called[key]``."""
+    cases([f"{called}.keys()"], [sorted(got)], [sorted(want)])
+    cases([f"{called}[{key!r}]" for key in want], [got[key] for key in want], list(want.values()), compare, **tolerances)

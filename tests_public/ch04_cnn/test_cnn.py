@@ -13,21 +13,31 @@ def _image(shape, seed):
     return np.random.default_rng(seed).integers(0, 256, size=shape, dtype=np.uint8)
 
 
+def _structure(run, ref, which: str) -> None:
+    got, want = run(P.model_structure, which, 10), ref(P.model_structure, which, 10)
+    what = {"conv1": "model.conv1 (its settings)", "fc": "model.fc (its features)", "n_params": "the number of parameters"}
+    check.cases([f"model = build_resnet18_{which}(10): {what[key]}" for key in what], [got[key] for key in what],
+                [want[key] for key in what])
+
+
+def _loader(X: torch.Tensor, batch_size: int) -> str:
+    return f"loader of X of shape {tuple(X.shape)} in batches of {batch_size}, unshuffled"
+
+
 @pytest.mark.task("4.1")
 def test_build_resnet18_mnist(run, ref):
-    got, want = run(P.model_structure, "mnist", 10), ref(P.model_structure, "mnist", 10)
-    for key in ("conv1", "fc", "n_params"):
-        check.equal(got[key], want[key], what=f"build_resnet18_mnist(): {key}")
+    _structure(run, ref, "mnist")
 
 
 @pytest.mark.task("4.2")
 def test_mnist_transforms(run, ref):
-    for train in (True, False):
-        check.equal(run(P.transforms_description, "mnist", train), ref(P.transforms_description, "mnist", train),
-                    what=f"mnist_transforms(train={train})")
+    check.cases([f"mnist_transforms(train={train}): its steps (type and parameters)" for train in (True, False)],
+                [run(P.transforms_description, "mnist", train) for train in (True, False)],
+                [ref(P.transforms_description, "mnist", train) for train in (True, False)])
     image = _image((28, 28), 0)
-    check.close(run(P.transforms_apply, "mnist", False, image, 0), ref(P.transforms_apply, "mnist", False, image, 0),
-                atol=1e-6, rtol=0, what="mnist_transforms(False)(image)")
+    check.cases(["torch.manual_seed(0); mnist_transforms(train=False)(image), image a random 28x28 uint8 PIL image"],
+                [run(P.transforms_apply, "mnist", False, image, 0)], [ref(P.transforms_apply, "mnist", False, image, 0)],
+                check.close, atol=1e-6, rtol=0)
 
 
 @pytest.mark.task("4.3")
@@ -35,9 +45,10 @@ def test_train_one_epoch(run, ref):
     torch.manual_seed(0)
     X, y = torch.randn(20, 1, 8, 8), torch.randint(0, 10, (20,))
     got, want = run(P.train_one_epoch_run, 1, X, y, 8, 0.1), ref(P.train_one_epoch_run, 1, X, y, 8, 0.1)
-    check.close(got["loss"], want["loss"], atol=1e-5, rtol=1e-5, what="train_one_epoch(): mean batch loss")
-    for key in want["state"]:
-        check.close(got["state"][key], want["state"][key], atol=1e-5, rtol=1e-4, what=f"weights after one epoch: {key}")
+    called = (f"model = a kit TinyNet (torch.manual_seed(1)), in eval mode; train_one_epoch(model, loader, "
+              f"CrossEntropyLoss(), SGD(lr=0.1), 'cpu'), {_loader(X, 8)}")
+    check.cases([f"{called}: the mean batch loss"], [got["loss"]], [want["loss"]], check.close, atol=1e-5, rtol=1e-5)
+    check.entries(f"{called}; model.state_dict()", got["state"], want["state"], check.close, atol=1e-5, rtol=1e-4)
 
 
 @pytest.mark.task("4.4")
@@ -45,51 +56,52 @@ def test_evaluate(run, ref):
     torch.manual_seed(1)
     X, y = torch.randn(30, 1, 8, 8), torch.randint(0, 10, (30,))
     got, want = run(P.evaluate_run, 2, X, y, 7), ref(P.evaluate_run, 2, X, y, 7)
-    check.close(got["accuracy"], want["accuracy"], atol=1e-9, rtol=0, what="evaluate(): accuracy")
+    called = f"model = a kit TinyNet (torch.manual_seed(2)), in train mode; evaluate(model, loader, 'cpu'), {_loader(X, 7)}"
+    check.cases([called], [got["accuracy"]], [want["accuracy"]], check.close, atol=1e-9, rtol=0)
 
 
 @pytest.mark.task("4.5")
 def test_per_class_accuracy(run):
     preds = torch.tensor([0, 1, 1, 2, 2, 0])
     labels = torch.tensor([0, 1, 2, 2, 2, 1])
-    got = run(P.per_class, preds, labels, 4)
-    check.close(got, [1.0, 0.5, 2 / 3, math.nan], atol=1e-9, rtol=0, what="per_class_accuracy (class 3 has no sample: nan)")
+    check.cases([check.call("per_class_accuracy", preds, labels, 4) + " (class 3 has no sample: nan)"],
+                [run(P.per_class, preds, labels, 4)], [[1.0, 0.5, 2 / 3, math.nan]], check.close, atol=1e-9, rtol=0)
 
 
 @pytest.mark.task("4.6")
 def test_early_stopping(run):
-    losses = [1.0, 0.9, 0.95, 0.91, 0.92, 0.8, 0.85]
-    check.equal(run(P.early_stopping, losses, 2, 0.0), [False, False, False, True, True, True, True],
-                what="EarlyStopping(patience=2, min_delta=0).step")
     # an improvement is strictly below best - min_delta: an equal loss, or one within min_delta, is not
-    check.equal(run(P.early_stopping, [1.0, 1.0, 1.0, 0.5], 2, 0.0), [False, False, True, True],
-                what="EarlyStopping(patience=2, min_delta=0).step on [1.0, 1.0, 1.0, 0.5]")
-    check.equal(run(P.early_stopping, [1.0, 0.95, 0.9], 2, 0.1), [False, False, True],
-                what="EarlyStopping(patience=2, min_delta=0.1).step on [1.0, 0.95, 0.9]")
+    cases = [([1.0, 0.9, 0.95, 0.91, 0.92, 0.8, 0.85], 2, 0.0, [False, False, False, True, True, True, True]),
+             ([1.0, 1.0, 1.0, 0.5], 2, 0.0, [False, False, True, True]),
+             ([1.0, 0.95, 0.9], 2, 0.1, [False, False, True])]
+    check.cases([f"stopper = EarlyStopping(patience={p}, min_delta={d}); [stopper.step(loss) for loss in {losses}]"
+                 for losses, p, d, _ in cases],
+                [run(P.early_stopping, losses, p, d) for losses, p, d, _ in cases], [want for *_, want in cases])
 
 
 @pytest.mark.task("4.7")
 def test_build_resnet18_cifar(run, ref):
-    got, want = run(P.model_structure, "cifar", 10), ref(P.model_structure, "cifar", 10)
-    for key in ("conv1", "fc", "n_params"):
-        check.equal(got[key], want[key], what=f"build_resnet18_cifar(): {key}")
+    _structure(run, ref, "cifar")
 
 
 @pytest.mark.task("4.8")
 def test_cifar_transforms(run, ref):
-    for train in (True, False):
-        check.equal(run(P.transforms_description, "cifar", train), ref(P.transforms_description, "cifar", train),
-                    what=f"cifar_transforms(train={train})")
+    check.cases([f"cifar_transforms(train={train}): its steps (type and parameters)" for train in (True, False)],
+                [run(P.transforms_description, "cifar", train) for train in (True, False)],
+                [ref(P.transforms_description, "cifar", train) for train in (True, False)])
+
+
+OPTIMIZER_FIELDS = {"optimizer": "type(optimizer)", "scheduler": "type(scheduler)", "lr": "the lr", "momentum": "the momentum",
+                    "weight_decay": "the weight decay", "nesterov": "nesterov", "T_max": "scheduler.T_max"}
 
 
 @pytest.mark.task("4.9")
 def test_make_optimizer(run, ref):
-    got, want = run(P.optimizer_run, {}, 4), ref(P.optimizer_run, {}, 4)
-    for key in ("optimizer", "scheduler", "lr", "momentum", "weight_decay", "nesterov", "T_max"):
-        check.equal(got[key], want[key], what=f"make_optimizer(): {key}")
-    check.close(got["lrs"], want["lrs"], atol=1e-12, rtol=0, what="make_optimizer(): lr after each scheduler step")
-    kwargs = {"lr": 0.1, "momentum": 0.5, "weight_decay": 1e-3, "t_max": 3}
-    got, want = run(P.optimizer_run, kwargs, 4), ref(P.optimizer_run, kwargs, 4)
-    for key in ("lr", "momentum", "weight_decay", "T_max"):
-        check.equal(got[key], want[key], what=f"make_optimizer(**{kwargs}): {key}")
-    check.close(got["lrs"], want["lrs"], atol=1e-12, rtol=0, what=f"make_optimizer(**{kwargs}): lr after each scheduler step")
+    for kwargs, keys in (({}, list(OPTIMIZER_FIELDS)), ({"lr": 0.1, "momentum": 0.5, "weight_decay": 1e-3, "t_max": 3},
+                                                      ["lr", "momentum", "weight_decay", "T_max"])):
+        got, want = run(P.optimizer_run, kwargs, 4), ref(P.optimizer_run, kwargs, 4)
+        args = "".join(f", {k}={v}" for k, v in kwargs.items())
+        called = f"optimizer, scheduler = make_optimizer(model{args}), model a kit TinyNet"
+        check.cases([f"{called}: {OPTIMIZER_FIELDS[key]}" for key in keys], [got[key] for key in keys], [want[key] for key in keys])
+        check.cases([f"{called}: the lr after each of 4 optimizer.step(); scheduler.step()"], [got["lrs"]], [want["lrs"]],
+                    check.close, atol=1e-12, rtol=0)

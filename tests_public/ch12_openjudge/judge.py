@@ -52,9 +52,11 @@ def judge(run, module: str, case: str, stdin: str, expected: str, time_limit: fl
     zh, en = VERDICTS[code]
     used = f"{result['cpu']:.2f} s" if code != "TLE" or not result["killed_for_time"] else f"> {time_limit:g} s"
     peak = result["peak_mb"]
-    head = {"zh": f"{module} 用例 {case}：{zh}（{en}）。CPU 用时 {used}"
+    ran = (f"{module}.main()" if how == "main"
+           else f"python -m {P.CHAPTER}.{module} (main() run under if __name__ == '__main__')")
+    head = {"zh": f"{ran} 用例 {case}：{zh}（{en}）。CPU 用时 {used}"
                   + (f"，峰值内存 {peak:.0f} MB" if peak >= 0 else "") + f"；限制：时间 {time_limit:g} s，内存 {memory_mb} MB。",
-            "en": f"{module} case {case}: {en}. CPU {used}" + (f", peak memory {peak:.0f} MB" if peak >= 0 else "")
+            "en": f"{ran} case {case}: {en}. CPU {used}" + (f", peak memory {peak:.0f} MB" if peak >= 0 else "")
                   + f"; limits: time {time_limit:g} s, memory {memory_mb} MB."}
     if code == "RE" and _error_name(result["stderr"]):
         head = {k: v + f" ({_error_name(result['stderr'])})" for k, v in head.items()}

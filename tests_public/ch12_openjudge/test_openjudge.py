@@ -42,7 +42,8 @@ def test_paths_sample(run, how):
 
 @pytest.mark.task("12.1")
 def test_count_paths_small(run, ref):
-    check.equal(run(P.count_paths, PATHS_CASES), ref(P.count_paths, PATHS_CASES), what="count_paths")
+    check.cases([check.call("count_paths", *case) for case in PATHS_CASES], run(P.count_paths, PATHS_CASES),
+                ref(P.count_paths, PATHS_CASES))
 
 
 @pytest.mark.slow
@@ -63,7 +64,8 @@ def test_network_sample(run, how):
 
 @pytest.mark.task("12.3")
 def test_simulate_small(run, ref):
-    check.equal(run(P.simulate, NETWORK_CASES), ref(P.simulate, NETWORK_CASES), what="simulate")
+    check.cases([check.call("simulate", *case) for case in NETWORK_CASES], run(P.simulate, NETWORK_CASES),
+                ref(P.simulate, NETWORK_CASES))
 
 
 @pytest.mark.task("12.3", "12.4")
