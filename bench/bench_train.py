@@ -44,7 +44,7 @@ def bench_xor(seed: int) -> tuple[float, str]:
 def bench_iris(seed: int) -> tuple[float, str]:
     import numpy as np
 
-    from tests_public.ch03_iris import probes as P3
+    from tests_hidden.ch03_iris import probes as P3
 
     got = P3.end_to_end(seed, **P3.IRIS_RUN)
     y_test = np.asarray(P3.kit_iris_test_labels())

@@ -25,6 +25,21 @@ def watch(model, log: list):
     return model.register_forward_hook(hook)
 
 
+def forward_many(module, xs: list, train: bool = False, seed=None) -> list:
+    """``module`` (in train or eval mode) on each input, without gradients; ``torch.manual_seed(seed)``
+    before each call when ``seed`` is given (dropout masks). The outputs, detached."""
+    import torch
+
+    module.train(bool(train))
+    outs = []
+    for x in xs:
+        if seed is not None:
+            torch.manual_seed(seed)
+        with torch.no_grad():
+            outs.append(module(x).detach().clone())
+    return outs
+
+
 def load_state(module, state_dict: dict):
     """Load ``state_dict`` (without ``mask`` buffers, which modules rebuild) into ``module``; other mismatches raise."""
     weights = {k: v for k, v in state_dict.items() if k.split(".")[-1] != "mask"}

@@ -2,7 +2,7 @@
 import pytest
 
 from grader.harness import check
-from tests_public.ch01_game2048 import probes as P
+from tests_hidden.ch01_game2048 import probes as P
 
 SHALLOW = [
     [[2, 0, 0, 0], [0, 4, 0, 0], [0, 0, 8, 0], [0, 0, 0, 2]],

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from grader.harness import check
-from tests_public.ch01_game2048 import probes as P
+from tests_hidden.ch01_game2048 import probes as P
 
 from .oracles import can_move_oracle, move_oracle, slide_oracle
 

@@ -2,7 +2,7 @@
 import pytest
 
 from grader.harness import check
-from tests_public.ch01_game2048 import probes as P
+from tests_hidden.ch01_game2048 import probes as P
 
 SEEDS = [10, 13]
 SECONDS_PER_GAME = 60.0

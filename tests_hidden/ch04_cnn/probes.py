@@ -1,4 +1,5 @@
-"""Hidden probes for ch04_cnn: the small-device training runs (the other checks use the public probes).
+"""Hidden probes for ch04_cnn: the public probes, plus the student's models with given weights and the
+small-device training runs.
 
 The kit's own ResNet-18 is trained on the kit's training split by the student's ``train_one_epoch``;
 then the kit's code predicts *unlabelled* test images that the trusted test passed in. The sandbox
@@ -14,12 +15,26 @@ import torch
 from torch import nn
 
 from tests_public.ch04_cnn.probes import *  # noqa: F401,F403 — the grader ships both modules
-from tests_public.ch04_cnn.probes import kit_resnet18_cifar, kit_resnet18_mnist, kitdata_vision
+from tests_public.ch04_cnn.probes import kit_resnet18_cifar, kit_resnet18_mnist
+from tests_public.torch_helpers import kitdata_module
 
 # The graded training runs (shared with bench/bench_train.py); thresholds are in the hidden tests.
 MNIST_RUN = {"epochs": 3, "batch_size": 128, "lr": 2e-3, "gamma": 0.3, "augment": False}
 CIFAR_RUN = {"epochs": 2, "batch_size": 64, "lr": 1e-3, "gamma": 0.5, "n_train": 5000}
 EVAL_CHECK = 1000  # training images on which the student's evaluate() is compared with the kit's count
+
+
+def model_forward(which, num_classes, state, x):
+    """The student's model with the kit's weights ``state``: eval-mode logits on ``x``."""
+    if which == "mnist":
+        from ch04_cnn.mnist_resnet import build_resnet18_mnist as build
+    else:
+        from ch04_cnn.cifar import build_resnet18_cifar as build
+    model = build(num_classes)
+    model.load_state_dict(state)
+    model.eval()
+    with torch.no_grad():
+        return model(x)
 
 
 def _normalise(images):
@@ -75,7 +90,7 @@ def mnist_training_run(seed, test_images, epochs=3, batch_size=64, lr=1e-3, thre
     from torch.utils.data import Subset
     from torchvision import transforms
 
-    vision = kitdata_vision()
+    vision = kitdata_module("vision")
     torch.manual_seed(seed)
     test_tf = [transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))]
     train_tf = ([transforms.RandomRotation(10)] if augment else []) + test_tf
@@ -91,7 +106,7 @@ def cifar_training_run(seed, test_images, epochs=2, batch_size=64, lr=1e-3, thre
     from torch.utils.data import Subset
     from torchvision import transforms
 
-    vision = kitdata_vision()
+    vision = kitdata_module("vision")
     torch.manual_seed(seed)
     tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,) * 3, (0.5,) * 3)])
     train_set = vision.load_cifar10(train=True, transform=tf, offline=True)

@@ -13,6 +13,7 @@ import pytest
 
 from grader.harness import check
 from tests_hidden.ch04_cnn import probes as P
+from tests_public.torch_helpers import kitdata_module
 
 THREADS = int(os.environ.get("KIT_TRAIN_THREADS", "2"))  # the issue's "two CPU cores"; a grader may lower it
 MNIST_MIN_ACCURACY = 0.95
@@ -25,7 +26,7 @@ SCORED_CIFAR_SEED = 7_310_295  # hidden: the scored CIFAR-format test images are
 
 def scored_set(which):
     """``(unlabelled images for the probe, their labels, labels of the evaluate() check images)``."""
-    vision = P.kitdata_vision()
+    vision = kitdata_module("vision")
     if which == "mnist":
         images, labels = vision.mnist5k_arrays(False)
         return images, labels, vision.mnist5k_arrays(True)[1][:P.EVAL_CHECK]

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.harness import check
-from tests_public.ch05_tokens import probes as P
+from tests_hidden.ch05_tokens import probes as P
 from tests_public.ch05_tokens.texts import corpus, document
 
 from .oracles import decode_oracle, tokenize_oracle, vocab_oracle, windows_oracle

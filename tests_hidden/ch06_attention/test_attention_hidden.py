@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from grader.harness import check
-from tests_public.ch06_attention import probes as P
+from tests_hidden.ch06_attention import probes as P
 
 from .oracles import (causal_oracle, gen, mha_oracle, mha_state, qkv_state, self_attention_oracle, wrapper_oracle,
                       wrapper_state)

@@ -4,8 +4,7 @@ import pytest
 import torch
 
 from grader.harness import check
-from tests_hidden.ch07_gpt import probes as HP
-from tests_public.ch07_gpt import probes as P
+from tests_hidden.ch07_gpt import probes as P
 
 from . import oracles as O
 
@@ -192,6 +191,6 @@ def test_generate_matches_hugging_face_greedy(run):
 @pytest.mark.task("7.5")
 def test_own_implementation(run):
     """A gate: the graded classes are the chapter's own, not the kit's given tiny GPT (kitdata) re-exported."""
-    borrowed = {name: mods for name, mods in run(HP.class_origins).items() if any(not m.startswith("ch07_gpt") for m in mods)}
+    borrowed = {name: mods for name, mods in run(P.class_origins).items() if any(not m.startswith("ch07_gpt") for m in mods)}
     check.that(not borrowed, {"zh": f"这些类来自别处而不是你自己的 ch07_gpt 代码：{borrowed}",
                               "en": f"these classes come from elsewhere, not from your ch07_gpt code: {borrowed}"})

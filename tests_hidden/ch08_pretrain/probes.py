@@ -1,6 +1,32 @@
-"""Hidden probes for ch08_pretrain: the public ones, plus the small-device pretraining run."""
+"""Hidden probes for ch08_pretrain: the public probes, plus ids back to text, generation with GPT-2's
+weights, and the small-device pretraining run."""
+from __future__ import annotations
+
 from tests_public.ch08_pretrain.probes import *  # noqa: F401,F403 — the grader ships both modules
-from tests_public.ch08_pretrain.probes import _state, _tokenizer
+from tests_public.ch08_pretrain.probes import _tokenizer
+from tests_public.torch_helpers import state as _state
+
+
+def ids_text(id_tensors):
+    """``token_ids_to_text`` of given id tensors."""
+    from ch08_pretrain.train import token_ids_to_text
+
+    tokenizer = _tokenizer()
+    return [token_ids_to_text(ids, tokenizer) for ids in id_tensors]
+
+
+def gpt2_generate(cfg, hf_state, prompt, max_new_tokens):
+    """``load_gpt2_weights`` then greedy ``generate`` (temperature 0, eval mode)."""
+    import torch
+
+    from ch08_pretrain.previous_chapters import GPTModel
+    from ch08_pretrain.train import generate, load_gpt2_weights
+
+    torch.manual_seed(0)
+    model = GPTModel(dict(cfg))
+    load_gpt2_weights(model, hf_state)
+    model.eval()
+    return generate(model, prompt, max_new_tokens, cfg["context_length"]).detach().clone()
 
 
 def pretrain_run(cfg, seed, epochs, batch_size, lr, eval_freq, eval_iter, threads=0):

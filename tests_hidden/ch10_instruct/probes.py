@@ -1,13 +1,42 @@
-"""Hidden probes for ch10_instruct: the public probes, plus the small-device fine-tuning run."""
+"""Hidden probes for ch10_instruct: the public probes, plus collating given batches, the offline and
+Ollama judges, and the small-device fine-tuning run."""
 from __future__ import annotations
 
 import time
 
-from tests_public.ch10_instruct.probes import *  # noqa: F401,F403 — the grader ships both modules
-from tests_public.ch10_instruct.probes import kitdata_module
-from tests_public.torch_helpers import state as _state
-
 import torch
+
+from tests_public.ch10_instruct.probes import *  # noqa: F401,F403 — the grader ships both modules
+from tests_public.ch10_instruct.probes import _scored, fake_ollama
+from tests_public.torch_helpers import kitdata_module, state as _state
+
+
+def collate_many(batches, kwargs):
+    from ch10_instruct.instruct import custom_collate_fn
+
+    out = []
+    for batch in batches:
+        inputs, targets = custom_collate_fn([list(b) for b in batch], **kwargs)
+        out.append([inputs, targets])
+    return out
+
+
+def overlap_judge(prompts):
+    """The given offline judge's answers (kit code shipped in the chapter)."""
+    from ch10_instruct.instruct import OverlapJudge
+
+    return [OverlapJudge()(p) for p in prompts]
+
+
+def ollama_scores(replies, entries):
+    """``score_responses`` with an ``OllamaJudge`` talking to the fake server."""
+    from ch10_instruct.instruct import OllamaJudge, score_responses
+
+    with fake_ollama(replies) as (addr, server):
+        judge = OllamaJudge(host=f"http://{addr}", timeout=10)
+        result = _scored(lambda: score_responses([dict(e) for e in entries], judge))
+        result["n_requests"] = len(server.requests)
+        return result
 
 
 def instruction_training_run(seed, threads=0, epochs=2, batch_size=8, lr=1e-3, weight_decay=0.1,

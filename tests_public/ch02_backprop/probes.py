@@ -20,11 +20,6 @@ def _net(sizes, seed, params=None):
     return net
 
 
-def init_params(sizes, seed):
-    """The constructor's parameters."""
-    return _params(_net(sizes, seed))
-
-
 def sigmoid_values(xs):
     from ch02_backprop.xor_nn import NeuralNetwork
 

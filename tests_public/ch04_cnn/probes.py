@@ -4,31 +4,12 @@ The training runs are hidden probes (``tests_hidden/ch04_cnn/probes.py``).
 """
 from __future__ import annotations
 
-import importlib
 import math
-import sys
-from pathlib import Path
 
 import torch
 from torch import nn
 
 from tests_public.torch_helpers import state as _state, watch as _watch
-
-def kitdata_vision():
-    """``kitdata.vision``: the sandbox's copy, else the kit's own (``solutions/`` or ``assignments/``)."""
-    try:
-        return importlib.import_module("kitdata.vision")
-    except ImportError:
-        pass
-    root = Path(__file__).resolve().parents[2]
-    for tree in (root / "solutions", root / "assignments"):
-        if (tree / "kitdata" / "__init__.py").is_file():
-            sys.path.insert(0, str(tree))
-            try:
-                return importlib.import_module("kitdata.vision")  # stays in sys.modules after this
-            finally:
-                sys.path.remove(str(tree))
-    raise ImportError("kitdata is not available")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -93,19 +74,6 @@ def model_structure(which, num_classes=10):
     else:
         from ch04_cnn.cifar import build_resnet18_cifar as build
     return describe_model(build(num_classes))
-
-
-def model_forward(which, num_classes, state, x):
-    """The student's model with the kit's weights ``state``: eval-mode logits on ``x``."""
-    if which == "mnist":
-        from ch04_cnn.mnist_resnet import build_resnet18_mnist as build
-    else:
-        from ch04_cnn.cifar import build_resnet18_cifar as build
-    model = build(num_classes)
-    model.load_state_dict(state)
-    model.eval()
-    with torch.no_grad():
-        return model(x)
 
 
 # ------------------------------------------------------------------------------------------------

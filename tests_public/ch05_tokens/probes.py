@@ -93,17 +93,6 @@ def dataloader_batches(text, batch_size, max_length, stride, shuffle=False, drop
     return [{"inputs": x.clone(), "targets": y.clone()} for x, y in loader]
 
 
-def embedding_params(vocab_size, context_length, emb_dim, seed):
-    """The parameters of ``GPTEmbedding`` built right after ``torch.manual_seed(seed)``."""
-    import torch
-
-    from ch05_tokens.embeddings import GPTEmbedding
-
-    torch.manual_seed(seed)
-    module = GPTEmbedding(vocab_size, context_length, emb_dim)
-    return {name: p.detach().clone() for name, p in module.named_parameters()}
-
-
 def embedding_forward(vocab_size, context_length, emb_dim, seed, ids):
     """``GPTEmbedding`` seeded with ``seed``, applied to ``ids`` (a ``(batch, T)`` tensor)."""
     import torch
@@ -114,16 +103,3 @@ def embedding_forward(vocab_size, context_length, emb_dim, seed, ids):
     module = GPTEmbedding(vocab_size, context_length, emb_dim)
     with torch.no_grad():
         return module(ids).detach().clone()
-
-
-def embedding_with_weights(vocab_size, context_length, emb_dim, tok_weight, pos_weight, ids):
-    """``GPTEmbedding`` with the given weights loaded, applied to ``ids``."""
-    import torch
-
-    from ch05_tokens.embeddings import GPTEmbedding
-
-    module = GPTEmbedding(vocab_size, context_length, emb_dim)
-    module.load_state_dict({"tok_emb.weight": tok_weight, "pos_emb.weight": pos_weight})
-    with torch.no_grad():
-        out = module(ids)
-    return {"out": out.detach().clone(), "types": [type(module.tok_emb).__name__, type(module.pos_emb).__name__]}

@@ -5,23 +5,7 @@ State dicts travel as plain dicts of tensors; ``_load`` puts them into the stude
 """
 from __future__ import annotations
 
-from tests_public.torch_helpers import load_state as _load, params as _params
-
-
-def _run(module, xs, train, seed):
-    import torch
-
-    module.train(bool(train))
-    outs = []
-    for x in xs:
-        if seed is not None:
-            torch.manual_seed(seed)
-        if train:
-            outs.append(module(x).detach().clone())
-        else:
-            with torch.no_grad():
-                outs.append(module(x).detach().clone())
-    return outs
+from tests_public.torch_helpers import forward_many as _forward, load_state as _load, params as _params
 
 
 def softmax_naive_many(xs):
@@ -36,15 +20,6 @@ def simple_attention_many(inputs_list):
     return [simple_attention(x).detach().clone() for x in inputs_list]
 
 
-def sa_v1_params(d_in, d_out, seed):
-    import torch
-
-    from ch06_attention.attention import SelfAttention_v1
-
-    torch.manual_seed(seed)
-    return _params(SelfAttention_v1(d_in, d_out))
-
-
 def sa_v1_seeded_forward(d_in, d_out, seed, x):
     import torch
 
@@ -56,21 +31,6 @@ def sa_v1_seeded_forward(d_in, d_out, seed, x):
         return module(x).detach().clone()
 
 
-def sa_v1_forward(d_in, d_out, state_dict, xs):
-    from ch06_attention.attention import SelfAttention_v1
-
-    return _run(_load(SelfAttention_v1(d_in, d_out), state_dict), xs, False, None)
-
-
-def sa_v2_params(d_in, d_out, qkv_bias, seed):
-    import torch
-
-    from ch06_attention.attention import SelfAttention_v2
-
-    torch.manual_seed(seed)
-    return _params(SelfAttention_v2(d_in, d_out, qkv_bias=qkv_bias))
-
-
 def sa_v2_seeded_forward(d_in, d_out, seed, x):
     import torch
 
@@ -80,12 +40,6 @@ def sa_v2_seeded_forward(d_in, d_out, seed, x):
     module = SelfAttention_v2(d_in, d_out)
     with torch.no_grad():
         return module(x).detach().clone()
-
-
-def sa_v2_forward(d_in, d_out, qkv_bias, state_dict, xs):
-    from ch06_attention.attention import SelfAttention_v2
-
-    return _run(_load(SelfAttention_v2(d_in, d_out, qkv_bias=qkv_bias), state_dict), xs, False, None)
 
 
 def causal_params(d_in, d_out, context_length, dropout, qkv_bias, seed):
@@ -104,25 +58,14 @@ def causal_seeded_forward(d_in, d_out, context_length, dropout, seed, x):
 
     torch.manual_seed(seed)
     module = CausalAttention(d_in, d_out, context_length, dropout)
-    return _run(module, [x], False, None)[0]
+    return _forward(module, [x])[0]
 
 
 def causal_forward(d_in, d_out, context_length, dropout, qkv_bias, state_dict, xs, train=False, seed=None):
     from ch06_attention.attention import CausalAttention
 
     module = CausalAttention(d_in, d_out, context_length, dropout, qkv_bias=qkv_bias)
-    return _run(_load(module, state_dict), xs, train, seed)
-
-
-def wrapper_params(d_in, d_out, context_length, dropout, num_heads, qkv_bias, seed):
-    import torch
-
-    from ch06_attention.attention import MultiHeadAttentionWrapper
-
-    torch.manual_seed(seed)
-    module = MultiHeadAttentionWrapper(d_in, d_out, context_length, dropout, num_heads, qkv_bias=qkv_bias)
-    return {"params": _params(module), "heads": [type(h).__name__ for h in module.heads],
-            "heads_type": type(module.heads).__name__}
+    return _forward(_load(module, state_dict), xs, train, seed)
 
 
 def wrapper_seeded_forward(d_in, d_out, context_length, num_heads, seed, x):
@@ -132,14 +75,7 @@ def wrapper_seeded_forward(d_in, d_out, context_length, num_heads, seed, x):
 
     torch.manual_seed(seed)
     module = MultiHeadAttentionWrapper(d_in, d_out, context_length, 0.0, num_heads)
-    return _run(module, [x], False, None)[0]
-
-
-def wrapper_forward(d_in, d_out, context_length, dropout, num_heads, qkv_bias, state_dict, xs, train=False, seed=None):
-    from ch06_attention.attention import MultiHeadAttentionWrapper
-
-    module = MultiHeadAttentionWrapper(d_in, d_out, context_length, dropout, num_heads, qkv_bias=qkv_bias)
-    return _run(_load(module, state_dict), xs, train, seed)
+    return _forward(module, [x])[0]
 
 
 def mha_params(d_in, d_out, context_length, dropout, num_heads, qkv_bias, seed):
@@ -158,14 +94,14 @@ def mha_seeded_forward(d_in, d_out, context_length, num_heads, seed, x):
 
     torch.manual_seed(seed)
     module = MultiHeadAttention(d_in, d_out, context_length, 0.0, num_heads)
-    return _run(module, [x], False, None)[0]
+    return _forward(module, [x])[0]
 
 
 def mha_forward(d_in, d_out, context_length, dropout, num_heads, qkv_bias, state_dict, xs, train=False, seed=None):
     from ch06_attention.attention import MultiHeadAttention
 
     module = MultiHeadAttention(d_in, d_out, context_length, dropout, num_heads, qkv_bias=qkv_bias)
-    return _run(_load(module, state_dict), xs, train, seed)
+    return _forward(_load(module, state_dict), xs, train, seed)
 
 
 def mha_construct(d_in, d_out, context_length, dropout, num_heads):

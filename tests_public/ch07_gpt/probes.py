@@ -5,26 +5,7 @@ attention ``mask`` buffers are rebuilt by the module itself).
 """
 from __future__ import annotations
 
-from tests_public.torch_helpers import load_state as _load, params as _params
-
-
-def _forward(module, xs, train=False, seed=None):
-    import torch
-
-    module.train(bool(train))
-    outs = []
-    for x in xs:
-        if seed is not None:
-            torch.manual_seed(seed)
-        with torch.no_grad():
-            outs.append(module(x).detach().clone())
-    return outs
-
-
-def config_124m():
-    from ch07_gpt.gpt import GPT_CONFIG_124M
-
-    return dict(GPT_CONFIG_124M)
+from tests_public.torch_helpers import forward_many as _forward, load_state as _load, params as _params
 
 
 def layernorm_forward(emb_dim, scale, shift, xs):
@@ -46,12 +27,6 @@ def gelu_forward(x):
     from ch07_gpt.gpt import GELU
 
     return _forward(GELU(), [x])[0]
-
-
-def feedforward_forward(cfg, state_dict, xs):
-    from ch07_gpt.gpt import FeedForward
-
-    return _forward(_load(FeedForward(dict(cfg)), state_dict), xs)
 
 
 def feedforward_structure(cfg, seed):
@@ -106,24 +81,6 @@ def gpt_param_count_124m():
     }
 
 
-def gpt_params(cfg, seed):
-    import torch
-
-    from ch07_gpt.gpt import GPTModel
-
-    torch.manual_seed(seed)
-    return _params(GPTModel(dict(cfg)))
-
-
-def gpt_structure(cfg):
-    from ch07_gpt.gpt import GPTModel
-
-    model = GPTModel(dict(cfg))
-    return {"children": [name for name, _ in model.named_children()],
-            "block_children": [name for name, _ in model.trf_blocks[0].named_children()],
-            "types": [type(m).__name__ for _, m in model.named_children()]}
-
-
 def gpt_seeded_forward(cfg, seed, idx):
     import torch
 
@@ -134,12 +91,6 @@ def gpt_seeded_forward(cfg, seed, idx):
     return _forward(model, [idx])[0]
 
 
-def gpt_forward(cfg, state_dict, xs, train=False, seed=None):
-    from ch07_gpt.gpt import GPTModel
-
-    return _forward(_load(GPTModel(dict(cfg)), state_dict), xs, train, seed)
-
-
 def generate_seeded(cfg, seed, idx, max_new_tokens, context_size):
     """Seeded ``GPTModel`` in eval mode, then ``generate_text_simple`` (as in the book)."""
     import torch
@@ -148,15 +99,6 @@ def generate_seeded(cfg, seed, idx, max_new_tokens, context_size):
 
     torch.manual_seed(seed)
     model = GPTModel(dict(cfg))
-    model.eval()
-    return generate_text_simple(model, idx, max_new_tokens, context_size).detach().clone()
-
-
-def generate_with_weights(cfg, state_dict, idx, max_new_tokens, context_size):
-    """``generate_text_simple`` with the given weights, in eval mode."""
-    from ch07_gpt.gpt import GPTModel, generate_text_simple
-
-    model = _load(GPTModel(dict(cfg)), state_dict)
     model.eval()
     return generate_text_simple(model, idx, max_new_tokens, context_size).detach().clone()
 

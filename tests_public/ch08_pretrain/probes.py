@@ -97,14 +97,6 @@ def text_ids(texts):
     return out
 
 
-def ids_text(id_tensors):
-    """``token_ids_to_text`` of given id tensors."""
-    from ch08_pretrain.train import token_ids_to_text
-
-    tokenizer = _tokenizer()
-    return [token_ids_to_text(ids, tokenizer) for ids in id_tensors]
-
-
 # ----------------------------------------------------------------------------------------- 8.2-8.4
 def loss_batch(cfg, state_dict, inputs, targets):
     """``calc_loss_batch`` in eval mode: the value, and whether it carries gradients."""
@@ -267,18 +259,3 @@ def gpt2_loaded(cfg, hf_state, batches):
     with torch.no_grad():
         logits = [model(idx).detach().clone() for idx in batches]
     return {"logits": logits, "state": _state(model)}
-
-
-def gpt2_generate(cfg, hf_state, prompt, max_new_tokens):
-    """``load_gpt2_weights`` then greedy ``generate`` (temperature 0, eval mode)."""
-    import torch
-
-    from ch08_pretrain.previous_chapters import GPTModel
-    from ch08_pretrain.train import generate, load_gpt2_weights
-
-    torch.manual_seed(0)
-    model = GPTModel(dict(cfg))
-    load_gpt2_weights(model, hf_state)
-    model.eval()
-    return generate(model, prompt, max_new_tokens, cfg["context_length"]).detach().clone()
-

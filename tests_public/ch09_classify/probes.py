@@ -6,14 +6,10 @@ their expected values from the same definitions, independently of the code under
 """
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
-
 import torch
 from torch import nn
 
-from tests_public.torch_helpers import load_state as _load, params as _params
+from tests_public.torch_helpers import kitdata_module as kit, params as _params
 
 TINY = {"vocab_size": 256, "context_length": 16, "emb_dim": 16, "n_heads": 2, "n_layers": 3, "drop_rate": 0.0,
         "qkv_bias": True}
@@ -26,23 +22,6 @@ class ByteTokenizer:
 
     def encode(self, text, **kwargs):
         return list(text.encode("utf-8"))
-
-
-def kit(name):
-    """``kitdata.<name>``: the tree's copy (as in a sandbox), else the kit's own (``solutions/`` or ``assignments/``)."""
-    try:
-        return importlib.import_module(f"kitdata.{name}")
-    except ImportError:
-        pass
-    root = Path(__file__).resolve().parents[2]
-    for tree in (root / "solutions", root / "assignments"):
-        if (tree / "kitdata" / "__init__.py").is_file():
-            sys.path.insert(0, str(tree))
-            try:
-                return importlib.import_module(f"kitdata.{name}")  # stays in sys.modules after this
-            finally:
-                sys.path.remove(str(tree))
-    raise ImportError("kitdata not found")
 
 
 def tokenizer(kind):
@@ -249,14 +228,3 @@ def classify_texts(texts, kind="bytes", max_length=None, context_length=64, pad_
     answers = [classify_review(text, model, tokenizer(kind), torch.device("cpu"), max_length=max_length, **kwargs)
                for text in texts]
     return {"answers": answers, "inputs": model.inputs, "modes": model.modes}
-
-
-def classify_with_weights(cfg, state_dict, texts, max_length, pad_token_id=0):
-    """``classify_review`` with the kit's GPTModel carrying a two-class head and the given weights."""
-    from ch09_classify.classify import classify_review
-
-    model = kit("tinygpt").GPTModel(dict(cfg))
-    model.out_head = torch.nn.Linear(cfg["emb_dim"], 2)
-    _load(model, state_dict)
-    return [classify_review(t, model, ByteTokenizer(), torch.device("cpu"), max_length=max_length,
-                            pad_token_id=pad_token_id) for t in texts]

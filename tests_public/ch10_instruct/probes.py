@@ -9,33 +9,15 @@ pair instead, so the student's HTTP client still speaks real HTTP to it; no othe
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import socket
-import sys
 import threading
 import time
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Iterator
 
-
-def kitdata_module(name: str):
-    """``kitdata.<name>``: the sandbox's copy, else the kit's own (``solutions/`` or ``assignments/``)."""
-    try:
-        return importlib.import_module(f"kitdata.{name}")
-    except ImportError:
-        pass
-    root = Path(__file__).resolve().parents[2]
-    for tree in (root / "solutions", root / "assignments"):
-        if (tree / "kitdata" / "__init__.py").is_file():
-            sys.path.insert(0, str(tree))
-            try:
-                return importlib.import_module(f"kitdata.{name}")  # stays in sys.modules after this
-            finally:
-                sys.path.remove(str(tree))
-    raise ImportError("kitdata is not available")
+from tests_public.torch_helpers import kitdata_module
 
 
 # ------------------------------------------------------------------------------------------------
@@ -77,16 +59,6 @@ def collate(batch, kwargs):
             "batch_unchanged": batch}
 
 
-def collate_many(batches, kwargs):
-    from ch10_instruct.instruct import custom_collate_fn
-
-    out = []
-    for batch in batches:
-        inputs, targets = custom_collate_fn([list(b) for b in batch], **kwargs)
-        out.append([inputs, targets])
-    return out
-
-
 def extract_many(pairs):
     from ch10_instruct.instruct import extract_response
 
@@ -124,13 +96,6 @@ def score_scripted(entries, answers, json_key=None):
     result = _scored(lambda: score_responses([dict(e) for e in entries], judge, **kwargs))
     result["prompts"] = judge.prompts
     return result
-
-
-def overlap_judge(prompts):
-    """The given offline judge's answers (kit code shipped in the chapter)."""
-    from ch10_instruct.instruct import OverlapJudge
-
-    return [OverlapJudge()(p) for p in prompts]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -304,14 +269,3 @@ def ollama_no_server(judge_kwargs=None):
     result = _outcome(lambda: judge("Respond with the integer number only."))
     result["url"] = f"http://127.0.0.1:{port}/api/chat"
     return result
-
-
-def ollama_scores(replies, entries):
-    """``score_responses`` with an ``OllamaJudge`` talking to the fake server."""
-    from ch10_instruct.instruct import OllamaJudge, score_responses
-
-    with fake_ollama(replies) as (addr, server):
-        judge = OllamaJudge(host=f"http://{addr}", timeout=10)
-        result = _scored(lambda: score_responses([dict(e) for e in entries], judge))
-        result["n_requests"] = len(server.requests)
-        return result
