@@ -248,11 +248,13 @@ INTERRUPT_GRACE = 2.0  # seconds a request that ran out of time has to stop befo
 
 class WorkerDied(Exception):
     """The worker stopped answering (timeout, memory, crash or exit), or a request ran out of time and was
-    stopped (``timed_out``; ``frames``: where it was, when the worker could say)."""
+    stopped (``timed_out``; ``frames``: where it was, when the worker could say; ``in_chapter``: it was running
+    the submission's own code, not a library's)."""
 
-    def __init__(self, message: str, timed_out: bool = False, frames: Optional[list[Frame]] = None) -> None:
+    def __init__(self, message: str, timed_out: bool = False, frames: Optional[list[Frame]] = None,
+                 in_chapter: bool = False) -> None:
         super().__init__(message)
-        self.timed_out, self.frames = timed_out, frames or []
+        self.timed_out, self.frames, self.in_chapter = timed_out, frames or [], in_chapter
 
 
 class Sandbox:
@@ -409,8 +411,9 @@ class Sandbox:
                 error = codec.decode(answer).get("error", {})
             except (codec.CodecError, AttributeError):
                 error = {}
-            frames = chapter_frames(error.get("stack") if isinstance(error, dict) else None)
-            raise WorkerDied(f"timeout: stopped after {timeout:g} s", True, frames)
+            error = error if isinstance(error, dict) else {}
+            raise WorkerDied(f"timeout: stopped after {timeout:g} s", True, chapter_frames(error.get("stack")),
+                             error.get("in_chapter") is True)
         return answer
 
     def _answer(self, request: bytes, timeout: float) -> bytes:
@@ -446,12 +449,14 @@ def preflight(config: SandboxConfig) -> Optional[str]:
 
 
 class SandboxRunner:
-    """A :class:`~grader.harness.probes.ProbeRunner` that sends every probe into the sandbox.
+    """Runs probes in one sandbox, each call within a limit (see :func:`probe_limit`) and the submission's budget.
 
-    Fail fast, so that a function that loops forever costs one time limit, not one per test: a probe that
-    timed out is not run again in this submission, and the student function it was stuck in (the outermost
-    frame in the chapter's code: the call the probe made that did not return) raises at once wherever a later
-    probe calls it. Timeouts and both refusals are the student's, with bilingual messages."""
+    A call that ran out of a limit below the check's own (the ``ceiling``) while it was not running the
+    submission's own code — a library's lazy import, say, which the reference had already done — runs again
+    with the ceiling. Fail fast, so that a function that loops forever costs one time limit, not one per test:
+    a probe that timed out is not run again in this submission, and the student function it was stuck in (the
+    outermost frame in the chapter's code: the call the probe made that did not return) raises at once
+    wherever a later probe calls it. Timeouts and both refusals are the student's, with bilingual messages."""
 
     def __init__(self, sandbox: Sandbox, started: Optional[float] = None) -> None:
         self.sandbox = sandbox
@@ -469,7 +474,8 @@ class SandboxRunner:
         return ProbeError("Timeout", str(exc), fields["file"] if named else "", fields["line"],
                           key="timeout" if named else "timeout.unknown", fields=fields)
 
-    def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
+    def run(self, probe: Probe, args: tuple, kwargs: dict, limit: float, ceiling: float) -> Any:
+        """``probe(*args, **kwargs)`` in the sandbox within ``limit`` seconds (at most ``ceiling`` with the retry)."""
         limits = self.sandbox.config.limits
         left = limits.submission_seconds - (time.monotonic() - self.started)
         if left <= 0:
@@ -482,12 +488,14 @@ class SandboxRunner:
         module, function = pid.split(":")
         request = codec.encode({"module": module, "function": function, "args": list(args), "kwargs": kwargs,
                                 "stubs": [key.split(":") for key in self.stuck]})
-        limit = min(left, timeout or limits.probe_seconds)
+        limit = min(left, limit)
         try:
             answer = codec.decode(self.sandbox.call(request, limit))
         except WorkerDied as exc:
             if not exc.timed_out:
                 raise ProbeError("WorkerDied", str(exc)) from None
+            if not exc.in_chapter and limit < min(left, ceiling):
+                return self.run(probe, args, kwargs, ceiling, ceiling)
             error = self._timeout(exc, limit)
             self.timed_out[pid] = error.fields
             raise error from None

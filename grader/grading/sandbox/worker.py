@@ -7,7 +7,8 @@ that timed out before: they raise :class:`EarlierTimeout` instead of running) or
 importing torch); the answer is ``{"ok": result}`` or
 ``{"error": {"kit", "type", "message", "file", "line", "todo"}}`` (``kit``: raised inside the kit's given
 ``kitdata`` package, e.g. a missing cache — a grader error, not the student's; ``stack``: the frames in the
-submission's code, outermost first). SIGUSR2 (the parent's time limit passed) raises :class:`Interrupted`
+submission's code, outermost first; ``in_chapter``: an interrupted request was running the submission's own
+code, not a library's). SIGUSR2 (the parent's time limit passed) raises :class:`Interrupted`
 in the running request, whose answer then says where it was, and the worker stays up for the next one;
 a call that does not stop for it is killed with the worker by the parent.
 Imports only the standard library, numpy (through the codec) and whatever the probes import.
@@ -67,8 +68,10 @@ def _todo(exc):  # as grader.harness.outcomes._is_todo; the worker imports nothi
 
 def describe(exc, root):
     """The error as plain data, located at the deepest frame inside the sandbox's chapter code."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root + os.sep)]
+    trace = traceback.extract_tb(exc.__traceback__)
+    frames = [f for f in trace if f.filename.startswith(root + os.sep)]
     chapter = [f for f in frames if not os.path.basename(f.filename).startswith(("_kit_", "probes"))]
+    running = trace[-2] if isinstance(exc, Interrupted) and len(trace) > 1 else None  # the frame the signal stopped
     where = chapter[-1] if chapter else None
     kit = os.path.join(root, "kitdata") + os.sep  # the kit's given support package
     return {
@@ -79,6 +82,7 @@ def describe(exc, root):
         "line": where.lineno if where else 0,
         "todo": _todo(exc),
         "stack": [[os.path.relpath(f.filename, root), f.lineno or 0, f.name] for f in chapter[:50]],
+        "in_chapter": running is not None and bool(chapter) and running is chapter[-1],
     }
 
 
