@@ -453,7 +453,7 @@ class SandboxRunner:
 
     A call that ran out of a limit below the check's own (the ``ceiling``) while it was not running the
     submission's own code — a library's lazy import, say, which the reference had already done — runs again
-    with the ceiling. Fail fast, so that a function that loops forever costs one time limit, not one per test:
+    with the ceiling in a fresh worker (the interrupted library may be half-initialised). Fail fast, so that a function that loops forever costs one time limit, not one per test:
     a probe that timed out is not run again in this submission, and the student function it was stuck in (the
     outermost frame in the chapter's code: the call the probe made that did not return) raises at once
     wherever a later probe calls it. Timeouts and both refusals are the student's, with bilingual messages."""
@@ -495,6 +495,7 @@ class SandboxRunner:
             if not exc.timed_out:
                 raise ProbeError("WorkerDied", str(exc)) from None
             if not exc.in_chapter and limit < min(left, ceiling):
+                self.sandbox.kill()  # stopped inside a library (an import, say): its state is not to be trusted
                 return self.run(probe, args, kwargs, ceiling, ceiling)
             error = self._timeout(exc, limit)
             self.timed_out[pid] = error.fields
