@@ -99,9 +99,11 @@ class ChapterSandboxes:
         chapter = chapter_of(probe) or ""
         if chapter not in self.runners:
             self.runners[chapter] = SandboxRunner(Sandbox(self.tree, [chapter], self.config), started=self.started)
+        runner = self.runners[chapter]
+        refused = probe_id(probe) in runner.timed_out  # not run again: no need to time the reference
         ceiling = timeout or self.config.limits.probe_seconds
-        limit = probe_limit(self.config.limits, self.reference_seconds(probe, args, kwargs), timeout)
-        return self.runners[chapter].run(probe, args, kwargs, limit, ceiling)
+        limit = probe_limit(self.config.limits, None if refused else self.reference_seconds(probe, args, kwargs), timeout)
+        return runner.run(probe, args, kwargs, limit, ceiling)
 
     @property
     def isolation(self) -> str:
