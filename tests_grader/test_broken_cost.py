@@ -39,6 +39,6 @@ def test_probe_limit_follows_the_reference_within_the_checks_limit() -> None:
     limits = Limits(probe_seconds=30, probe_floor=3, probe_factor=20)
     assert probe_limit(limits, None, None) == 30 and probe_limit(limits, None, 120) == 120  # no reference time
     assert probe_limit(limits, (0.01, 0.01), None) == 3  # the floor
-    assert probe_limit(limits, (0.5, 0.5), None) == 10 and probe_limit(limits, (0.5, 0.5), 8) == 8
+    assert probe_limit(limits, (0.5, 0.5), None) == 10 and probe_limit(limits, (2.0, 2.0), None) == 30
     assert probe_limit(limits, (4.0, 0.1), None) == pytest.approx(2 * 3.9 + 20 * 0.1)  # one-off start-up counted twice, not 20 times
-    assert probe_limit(limits, (60.0, 60.0), 300) == 300  # a training run keeps the check's own limit
+    assert probe_limit(limits, (0.01, 0.01), 300) == 300  # a check's own timeout= (training run, judge) stays

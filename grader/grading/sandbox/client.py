@@ -55,14 +55,14 @@ ONE_OFF_FACTOR = 2.0  # times the reference's one-off cost (what its second run 
 def probe_limit(limits: Limits, reference: Optional[tuple[float, float]], requested: Optional[float]) -> float:
     """A student call's time limit from the reference's ``(first, second)`` run of the same call:
     ``max(floor, factor × per-call time + 2 × one-off time)`` (a slower solution is slower per call; the one-off
-    part — torch's first backward pass, say — is the same for it), never above the check's own ``timeout=``
-    (or the default when it sets none); the check's own or the default without a reference time."""
-    ceiling = requested or limits.probe_seconds
-    if reference is None:
-        return ceiling
+    part — torch's first backward pass, say — is the same for it), never above the default. A check that sets
+    its own ``timeout=`` (a training run, a judge enforcing a program's time limit) keeps it, as does a call
+    without a reference time."""
+    if requested or reference is None:
+        return requested or limits.probe_seconds
     first, second = reference
     per_call = min(first, second)
-    return min(ceiling, max(limits.probe_floor, limits.probe_factor * per_call + ONE_OFF_FACTOR * (first - per_call)))
+    return min(limits.probe_seconds, max(limits.probe_floor, limits.probe_factor * per_call + ONE_OFF_FACTOR * (first - per_call)))
 
 
 @dataclass
@@ -451,10 +451,11 @@ def preflight(config: SandboxConfig) -> Optional[str]:
 class SandboxRunner:
     """Runs probes in one sandbox, each call within a limit (see :func:`probe_limit`) and the submission's budget.
 
-    A call that ran out of a limit below the check's own (the ``ceiling``) while it was not running the
-    submission's own code — a library's lazy import, say, which the reference had already done — runs again
-    with the ceiling in a fresh worker (the interrupted library may be half-initialised). Fail fast, so that a function that loops forever costs one time limit, not one per test:
-    a probe that timed out is not run again in this submission, and the student function it was stuck in (the
+    A call that ran out of a limit below the ``ceiling`` (the check's own or the default) while it was not
+    running the submission's own code — a library's lazy import, say, which the reference had already done —
+    runs again with the ceiling in a fresh worker (the interrupted library may be half-initialised).
+
+    Fail fast, so that a function that loops forever costs one time limit, not one per test: a probe that timed out is not run again in this submission, and the student function it was stuck in (the
     outermost frame in the chapter's code: the call the probe made that did not return) raises at once
     wherever a later probe calls it. Timeouts and both refusals are the student's, with bilingual messages."""
 
