@@ -69,7 +69,7 @@ OUT     ?= grading-out
 JOBS    ?= 2
 
 .PHONY: check release snapshots mutants demo grade bench-2048 bench-grade bench-train bench-attention bench-pretrain \
-        bench-finetune bench-class bench-course bench-transfer-qa selfgrade fuzz-intake student-dist nbgrader clean
+        bench-finetune bench-class bench-course bench-transfer-qa bench-loops selfgrade fuzz-intake student-dist nbgrader clean
 
 ## TAs: grade a folder of submissions; `make demo` grades a generated sample class
 grade: setup
@@ -126,6 +126,10 @@ bench-class: setup
 ## The whole course graded for 5 students who did every chapter, training runs included: CPU/wall per student and chapter
 bench-course: setup
 	$(PY) bench/bench_course.py --jobs $(JOBS)
+
+## What a broken submission costs: an all-loops entry per fast chapter, graded alone (≤ 60 s each, score 0)
+bench-loops: setup
+	$(PY) bench/bench_loops.py
 
 ## The intake fuzzer's long profile (`check` runs the short one)
 fuzz-intake: setup

@@ -12,6 +12,7 @@ import yaml
 from grader import REPO_ROOT
 from grader.commands.mutants import apply, load_catalogue
 from grader.layout import ASSIGNMENTS, SOLUTIONS
+from grader.release.markers import REFERENCE_ONLY, Region, find_regions, rewrite_regions
 
 REDTEAM = REPO_ROOT / "examples" / "redteam.yaml"
 DEMO_MUTANTS = ("merge_twice", "chance_half_half")
@@ -149,3 +150,19 @@ def build_large_class(dest: Path, size: int, chapters: tuple[str, ...] = FAST_CH
             _entry(work, dest / name, zipped)
             made[name + (".zip" if zipped else "")] = kind
     return made
+
+
+def loop_forever(region: Region, hint: dict[str, str]) -> list[str]:
+    """A solution region replaced by an endless loop (for :func:`build_looping`)."""
+    return [f"{region.indent}while True:", f"{region.indent}    pass"]
+
+
+def build_looping(dest: Path, chapter: str) -> None:
+    """An entry ``dest`` whose every TODO function of ``chapter`` loops forever: what a broken submission costs."""
+    _copy_chapters(SOLUTIONS, dest, [chapter])
+    for path in sorted((dest / chapter).rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith(REFERENCE_ONLY):  # students never have these
+            path.unlink()
+        elif find_regions(text, str(path)):
+            path.write_text(rewrite_regions(text, {}, loop_forever, str(path)), encoding="utf-8")

@@ -18,9 +18,11 @@ GRADER_ERROR = "grader-error"
 class ProbeError(Exception):
     """The implementation under test failed inside a probe run elsewhere (e.g. in the sandbox)."""
 
-    def __init__(self, exc_type: str, message: str, file: str = "", line: int = 0, todo: bool = False) -> None:
+    def __init__(self, exc_type: str, message: str, file: str = "", line: int = 0, todo: bool = False,
+                 key: str = "", fields: Optional[dict[str, Any]] = None) -> None:
         super().__init__(f"{exc_type}: {message}")
         self.exc_type, self.message, self.file, self.line, self.todo = exc_type, message, file, line, todo
+        self.key, self.fields = key, fields or {}  # an i18n message for the student instead of "raised"
 
 
 @dataclass
@@ -97,6 +99,9 @@ def classify(exc: Optional[BaseException], target_root: Optional[Path] = None) -
         if exc.todo:
             msg = _both(lambda lang: t("todo", lang, detail=exc.message))
             return "todo", 0.0, msg, msg
+        if exc.key:
+            msg = _both(lambda lang: t(exc.key, lang, **exc.fields))
+            return "error", 0.0, msg, msg
         exc_type, message, file, line = exc.exc_type, exc.message, exc.file, exc.line
     elif not (is_students(exc) or isinstance(exc, NotImplementedError) or _timed_out(exc)):  # the reference, a cache, a check or the kit itself
         msg = _both(lambda lang: t("grader_error", lang, exc=type(exc).__name__, msg=str(exc)[:500]))

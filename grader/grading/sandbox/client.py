@@ -6,6 +6,7 @@ checks, expected values or held-out labels.
 """
 from __future__ import annotations
 
+import ast
 import json
 import os
 import select
@@ -24,7 +25,8 @@ from grader import REPO_ROOT
 from grader.harness import codec
 from grader.harness.outcomes import ProbeError
 from grader.harness.probes import GraderError, Probe, probe_id
-from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC
+from grader.layout import SOLUTIONS, TESTS_HIDDEN, TESTS_PUBLIC, is_chapter
+from grader.release.markers import functions
 
 HERE = Path(__file__).parent
 GIVEN_PACKAGES = ("kitdata",)
@@ -43,6 +45,24 @@ class Limits:
     open_files: int = 256
     probe_seconds: float = 30.0  # per probe call unless the check sets its own (training runs do)
     submission_seconds: float = 1800.0
+    probe_floor: float = 3.0  # a call the reference was timed on: see probe_limit
+    probe_factor: float = 20.0
+
+
+ONE_OFF_FACTOR = 2.0  # times the reference's one-off cost (what its second run of the call saved)
+
+
+def probe_limit(limits: Limits, reference: Optional[tuple[float, float]], requested: Optional[float]) -> float:
+    """A student call's time limit from the reference's ``(first, second)`` run of the same call:
+    ``max(floor, factor × per-call time + 2 × one-off time)`` (a slower solution is slower per call; the one-off
+    part — torch's first backward pass, say — is the same for it), never above the default. A check that sets
+    its own ``timeout=`` (a training run, a judge enforcing a program's time limit) keeps it, as does a call
+    without a reference time."""
+    if requested or reference is None:
+        return requested or limits.probe_seconds
+    first, second = reference
+    per_call = min(first, second)
+    return min(limits.probe_seconds, max(limits.probe_floor, limits.probe_factor * per_call + ONE_OFF_FACTOR * (first - per_call)))
 
 
 @dataclass
@@ -174,8 +194,67 @@ def share_caches(paths: list[str]) -> list[str]:
     return unreadable
 
 
+@dataclass
+class Frame:
+    """One frame of a call in the submission's chapter code: file relative to the sandbox folder."""
+
+    file: str
+    line: int
+    name: str
+
+
+def chapter_frames(stack: Any) -> list[Frame]:
+    """The frames in chapter code of a worker's ``stack`` (``[file, line, function]``, outermost first)."""
+    frames = []
+    for item in stack if isinstance(stack, list) else []:
+        try:
+            file, line, name = str(item[0]), int(item[1]), str(item[2])
+        except (TypeError, ValueError, IndexError):
+            continue
+        parts = Path(file).parts
+        if parts and is_chapter(parts[0]) and ".." not in parts:
+            frames.append(Frame(file, line, name))
+    return frames
+
+
+def qualified_name(folder: Path, frame: Frame) -> Optional[tuple[str, str]]:
+    """``(module, qualname)`` of the function a frame runs, read from the submission's file in the sandbox."""
+    try:
+        spans = functions((folder / frame.file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return None
+    inside = [q for first, last, q in spans if first <= frame.line <= last and q.rsplit(".", 1)[-1] == frame.name]
+    if not inside:
+        return None
+    module = frame.file.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+    return module, inside[-1]
+
+
+def probe_imports(folder: Path, chapter: str) -> list[str]:
+    """The chapter's probe modules in a sandbox folder and every module they import (torch, the chapter's own)."""
+    names: list[str] = []
+    for path in sorted(folder.glob(f"tests_*/{chapter}/probes*.py")):
+        names.append(path.relative_to(folder).with_suffix("").as_posix().replace("/", "."))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+    return list(dict.fromkeys(names))
+
+
+INTERRUPT_GRACE = 2.0  # seconds a request that ran out of time has to stop before its worker is killed
+
+
 class WorkerDied(Exception):
-    """The worker stopped answering: timeout, memory, crash or exit."""
+    """The worker stopped answering (timeout, memory, crash or exit), or a request ran out of time and was
+    stopped (``timed_out``; ``frames``: where it was, when the worker could say; ``in_chapter``: it was running
+    the submission's own code, not a library's)."""
+
+    def __init__(self, message: str, timed_out: bool = False, frames: Optional[list[Frame]] = None,
+                 in_chapter: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out, self.frames, self.in_chapter = timed_out, frames or [], in_chapter
 
 
 class Sandbox:
@@ -186,9 +265,12 @@ class Sandbox:
         self.folder = Path(tempfile.mkdtemp(prefix=f"sbx-{os.getpid()}-", dir=config.base_dir))
         self.config = config
         populate(self.folder, tree, chapters)
+        self.warm_up = [m for ch in chapters for m in probe_imports(self.folder, ch)]  # emptied if it ever times out
         self.proc: Optional[subprocess.Popen] = None
         self.isolation = "not started"
         self._fds: tuple[int, int, int] = (-1, -1, -1)  # requests, answers, launcher status
+        self._interrupted = False  # this request ran out of time and the worker was asked to stop it
+        self._deadline = 0.0
         self._launcher: dict = {}  # what the launcher reported
 
     def _spawn_config(self, fds: list[int]) -> dict:
@@ -216,7 +298,8 @@ class Sandbox:
         }
 
     def start(self) -> None:
-        """Launch the worker and read the isolation it got."""
+        """Launch the worker, read the isolation it got, and have it import what the probes need
+        (with the default probe limit: a probe's own limit is not spent importing torch)."""
         req_r, req_w = os.pipe()
         ans_r, ans_w = os.pipe()
         st_r, st_w = os.pipe()
@@ -232,6 +315,13 @@ class Sandbox:
         self._launcher = {}
         self._read_status(30)
         self.isolation = self._launcher.get("isolation", "unknown")
+        if self.warm_up:
+            try:
+                self._exchange(codec.encode({"imports": self.warm_up}), self.config.limits.probe_seconds)
+            except WorkerDied as exc:  # e.g. a chapter module that loops when imported: its probes tell
+                self.warm_up = []
+                if not exc.timed_out:
+                    raise
 
     def _read_status(self, wait: float) -> None:
         """Read the launcher's status lines so far (``isolation``, and ``error`` if the worker never ran)."""
@@ -267,7 +357,7 @@ class Sandbox:
     def _death(self, timed_out: bool, timeout: float) -> WorkerDied:
         code = self.kill()
         if timed_out:
-            return WorkerDied(f"timeout: no answer within {timeout:g} s")
+            return WorkerDied(f"timeout: no answer within {timeout:g} s", True)
         if code is not None and code > 128:
             sig = code - 128
             if sig == signal.SIGKILL:
@@ -278,11 +368,14 @@ class Sandbox:
         error = str(self._launcher.get("error", ""))[:500]
         return WorkerDied(f"exited (code {code})" + (f": {error}" if error else ""))
 
-    def _read(self, n: int, deadline: float, timeout: float) -> bytes:
+    def _read(self, n: int, timeout: float) -> bytes:
         chunks = []
         while n:
-            left = deadline - time.monotonic()
+            left = self._deadline - time.monotonic()
             ready, _, _ = select.select([self._fds[1]], [], [], max(0.0, left))
+            if not ready and not self._interrupted and self._interrupt():
+                self._deadline = time.monotonic() + INTERRUPT_GRACE
+                continue
             if not ready:
                 raise self._death(True, timeout)
             chunk = os.read(self._fds[1], min(n, 1 << 20))
@@ -296,16 +389,45 @@ class Sandbox:
         """Send one request and wait for its answer (starting the worker if needed)."""
         if self.proc is None:
             self.start()
-        deadline = time.monotonic() + timeout
+        return self._exchange(request, timeout)
+
+    def _interrupt(self) -> bool:
+        """Time is up: ask the worker to stop the running request (SIGUSR2 to its process group)."""
+        self._interrupted = True
+        if self.proc is None:
+            return False
+        try:
+            os.killpg(self.proc.pid, signal.SIGUSR2)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+
+    def _exchange(self, request: bytes, timeout: float) -> bytes:
+        """One request and its answer within ``timeout``; a request that ran out of time but stopped when
+        asked raises :class:`WorkerDied` (``timed_out``, with where it was) and leaves the worker up."""
+        answer = self._answer(request, timeout)
+        if self._interrupted:
+            try:
+                error = codec.decode(answer).get("error", {})
+            except (codec.CodecError, AttributeError):
+                error = {}
+            error = error if isinstance(error, dict) else {}
+            raise WorkerDied(f"timeout: stopped after {timeout:g} s", True, chapter_frames(error.get("stack")),
+                             error.get("in_chapter") is True)
+        return answer
+
+    def _answer(self, request: bytes, timeout: float) -> bytes:
+        self._interrupted = False
+        self._deadline = time.monotonic() + timeout
         try:
             os.write(self._fds[0], struct.pack(">Q", len(request)) + request)
         except (BrokenPipeError, OSError):
             raise self._death(False, timeout) from None
-        (size,) = struct.unpack(">Q", self._read(8, deadline, timeout))
+        (size,) = struct.unpack(">Q", self._read(8, timeout))
         if size > 1 << 30:
             self.kill()
             raise WorkerDied("answer too large")
-        return self._read(size, deadline, timeout)
+        return self._read(size, timeout)
 
     def close(self) -> None:
         """Stop the worker and remove the folder."""
@@ -327,32 +449,58 @@ def preflight(config: SandboxConfig) -> Optional[str]:
 
 
 class SandboxRunner:
-    """A :class:`~grader.harness.probes.ProbeRunner` that sends every probe into the sandbox.
+    """Runs probes in one sandbox, each call within a limit (see :func:`probe_limit`) and the submission's budget.
 
-    A probe that timed out once fails at once on its later calls in this submission, so a function
-    that loops forever costs one time limit, not one per test."""
+    A call that ran out of a limit below the ``ceiling`` (the check's own or the default) while it was not
+    running the submission's own code — a library's lazy import, say, which the reference had already done —
+    runs again with the ceiling in a fresh worker (the interrupted library may be half-initialised).
+
+    Fail fast, so that a function that loops forever costs one time limit, not one per test: a probe that timed out is not run again in this submission, and the student function it was stuck in (the
+    outermost frame in the chapter's code: the call the probe made that did not return) raises at once
+    wherever a later probe calls it. Timeouts and both refusals are the student's, with bilingual messages."""
 
     def __init__(self, sandbox: Sandbox, started: Optional[float] = None) -> None:
         self.sandbox = sandbox
         self.started = time.monotonic() if started is None else started
-        self.timed_out: dict[str, str] = {}  # probe id -> the first timeout's message
+        self.timed_out: dict[str, dict] = {}  # probe id -> its timeout's message fields
+        self.stuck: dict[str, dict] = {}  # "module:qualname" of a student function that did not return -> fields
 
-    def __call__(self, probe: Probe, *args: Any, timeout: Optional[float] = None, **kwargs: Any) -> Any:
+    def _timeout(self, exc: WorkerDied, limit: float) -> ProbeError:
+        """The student's timeout, with where it was; remembers the function it was stuck in."""
+        fields: dict[str, Any] = {"seconds": round(limit, 1), "call": "?", "file": "?", "line": 0}
+        named = qualified_name(self.sandbox.folder, exc.frames[0]) if exc.frames else None
+        if named:
+            fields.update(call=named[1], file=exc.frames[-1].file, line=exc.frames[-1].line)
+            self.stuck.setdefault(":".join(named), fields)
+        return ProbeError("Timeout", str(exc), fields["file"] if named else "", fields["line"],
+                          key="timeout" if named else "timeout.unknown", fields=fields)
+
+    def run(self, probe: Probe, args: tuple, kwargs: dict, limit: float, ceiling: float) -> Any:
+        """``probe(*args, **kwargs)`` in the sandbox within ``limit`` seconds (at most ``ceiling`` with the retry)."""
         limits = self.sandbox.config.limits
         left = limits.submission_seconds - (time.monotonic() - self.started)
         if left <= 0:
-            raise ProbeError("Timeout", "the submission's time budget is used up")
+            raise ProbeError("Timeout", "the submission's time budget is used up", key="budget",
+                             fields={"seconds": limits.submission_seconds})
         pid = probe_id(probe)
         if pid in self.timed_out:
-            raise ProbeError("WorkerDied", f"{self.timed_out[pid]} (earlier in this submission; not run again)")
+            raise ProbeError("Timeout", "timed out earlier in this submission; not run again", key="timeout.again",
+                             fields=self.timed_out[pid])
         module, function = pid.split(":")
-        request = codec.encode({"module": module, "function": function, "args": list(args), "kwargs": kwargs})
+        request = codec.encode({"module": module, "function": function, "args": list(args), "kwargs": kwargs,
+                                "stubs": [key.split(":") for key in self.stuck]})
+        limit = min(left, limit)
         try:
-            answer = codec.decode(self.sandbox.call(request, min(left, timeout or limits.probe_seconds)))
+            answer = codec.decode(self.sandbox.call(request, limit))
         except WorkerDied as exc:
-            if str(exc).startswith("timeout"):
-                self.timed_out[pid] = str(exc)
-            raise ProbeError("WorkerDied", str(exc)) from None
+            if not exc.timed_out:
+                raise ProbeError("WorkerDied", str(exc)) from None
+            if not exc.in_chapter and limit < min(left, ceiling):
+                self.sandbox.kill()  # stopped inside a library (an import, say): its state is not to be trusted
+                return self.run(probe, args, kwargs, ceiling, ceiling)
+            error = self._timeout(exc, limit)
+            self.timed_out[pid] = error.fields
+            raise error from None
         except codec.CodecError as exc:
             raise ProbeError("BadAnswer", f"unreadable answer from the sandbox: {exc}") from None
         if not isinstance(answer, dict) or len(answer) != 1 or not ({"ok", "error"} & answer.keys()):
@@ -361,6 +509,9 @@ class SandboxRunner:
             err = answer["error"] if isinstance(answer["error"], dict) else {}
             if err.get("kit") and not err.get("todo"):
                 raise GraderError(f"the kit's given code raised {err.get('type')} in the sandbox: {err.get('message')}")
+            if err.get("type") == "EarlierTimeout" and err.get("message") in self.stuck:
+                raise ProbeError("Timeout", "cut short: it timed out earlier", str(err.get("file", "")),
+                                 int(err.get("line", 0) or 0), key="timeout.earlier", fields=self.stuck[err["message"]])
             raise ProbeError(str(err.get("type", "Error")), str(err.get("message", "")), str(err.get("file", "")),
                              int(err.get("line", 0) or 0), bool(err.get("todo", False)))
         return answer["ok"]

@@ -15,6 +15,7 @@ import fcntl
 import json
 import os
 import resource
+import signal
 import sys
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC = 0x20000, 0x10000000, 0x20000000, 0x40000000, 0x08000000
@@ -124,6 +125,7 @@ def wait_and_exit(pid):
     """The launcher outside the new PID namespace: wait for PID 1 there, exit with its status."""
     code = 1
     try:
+        signal.signal(signal.SIGUSR2, signal.SIG_IGN)  # the parent's "time is up" is for the worker, not for us
         for fd in (3, 4, STATUS_FD):
             try:
                 os.close(fd)
