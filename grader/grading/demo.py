@@ -159,7 +159,7 @@ def loop_forever(region: Region, hint: dict[str, str]) -> list[str]:
 
 def build_looping(dest: Path, chapter: str) -> None:
     """An entry ``dest`` whose every TODO function of ``chapter`` loops forever: what a broken submission costs."""
-    _copy_chapters(SOLUTIONS, dest, [chapter])
+    copy_chapters(SOLUTIONS, dest, [chapter])
     for path in sorted((dest / chapter).rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if text.startswith(REFERENCE_ONLY):  # students never have these
