@@ -114,9 +114,14 @@ def test_synthetic_cifar_is_torchvision_cifar_and_shareable(tmp_path, monkeypatc
 
 
 def test_prepare_command(tmp_path):
-    shared = fetch.cache_dir() / "tiny-gpt"  # the pretrained tiny GPT is slow to make: share the kit's cached copy
-    shared.mkdir(exist_ok=True)
-    (tmp_path / "tiny-gpt").symlink_to(shared, target_is_directory=True)
+    # the pretrained models are slow to make: share the kit's cached copies (the data is made afresh)
+    from kitdata.qa import QA_VERSION
+    from kitdata.tinyimagenet import BACKBONE_VERSION
+
+    for name in ("tiny-gpt", f"kit-backbone-v{BACKBONE_VERSION}", f"kit-qa-bert-v{QA_VERSION}"):
+        (fetch.cache_dir() / name).mkdir(exist_ok=True)
+        (tmp_path / name).symlink_to(fetch.cache_dir() / name, target_is_directory=True)
+    shared = fetch.cache_dir() / "tiny-gpt"
     env = dict(os.environ, KIT_CACHE_DIR=str(tmp_path), PYTHONPATH=str(SOLUTIONS), KIT_OFFLINE="1")
     done = subprocess.run([sys.executable, "-m", "kitdata"], cwd=SOLUTIONS, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

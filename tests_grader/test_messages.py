@@ -14,7 +14,7 @@ from grader.layout import TESTS_PUBLIC
 CHAPTERS = ["ch01_game2048", "ch02_backprop", "ch03_iris", "ch04_cnn", "ch05_tokens", "ch06_attention", "ch07_gpt",
             "ch08_pretrain", "ch09_classify", "ch10_instruct", "ch11_pytorch_primer", "ch12_openjudge", "ch13_transfer",
             "ch14_qa"]
-ROUNDS = 3
+ROUNDS = 2
 CALL = re.compile(r"\w\(")  # `slide_and_merge(`, `CausalAttention(3, 2, 6, 0.0)(`
 INTERNAL = re.compile(r"'\]\[|\]\['")  # a probe's path into its result: `['states'][0]`, `[0]['loss']`
 
