@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import signal
 import sqlite3
 import subprocess
@@ -22,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Optional
+
+import psutil
 
 from grader import REPO_ROOT
 from grader.grading.demo import FAST_CHAPTERS, build_large_class
@@ -47,17 +48,34 @@ def recorded(out: Path) -> int:
         return 0
 
 
-def tree_rss(marker: str) -> int:
-    """Resident memory (bytes) of every process whose environment or command line names ``marker``."""
-    total = 0
-    for pid in processes_mentioning(marker):
+class TreeMeter:
+    """CPU seconds and peak resident memory of a process and everything under it, sampled.
+
+    ``getrusage(RUSAGE_CHILDREN)`` misses the sandboxed workers: they are killed with their launcher, so
+    nobody reaps them. Each process's own CPU time is read while it lives (within one sampling period of
+    its end) and summed over every process seen; memory is the peak of the tree's summed RSS."""
+
+    def __init__(self, root: int) -> None:
+        self.root, self.cpu, self.peak = psutil.Process(root), {}, 0
+
+    def sample(self) -> None:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) << 10
-        except OSError:
-            continue
-    return total
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.Error:
+            return
+        rss = 0
+        for proc in procs:
+            try:
+                with proc.oneshot():
+                    times, rss = proc.cpu_times(), rss + proc.memory_info().rss
+                    self.cpu[(proc.pid, proc.create_time())] = times.user + times.system
+            except psutil.Error:
+                continue
+        self.peak = max(self.peak, rss)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
 
 def comparing(marker: str) -> bool:
@@ -96,13 +114,12 @@ def run(cmd: list[str], out: Path, base: Path, kill: Optional[KillPoint] = None)
     """Run ``grade`` (killing it at ``kill``); wall seconds, CPU seconds of its process tree, peak summed RSS,
     and where a kill landed."""
     env = dict(os.environ, KIT_SANDBOX_DIR=str(base))
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     with open(out.parent / f"{out.name}.log", "a") as log:
         proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-    peak, landed = 0, ""
+    meter, landed = TreeMeter(proc.pid), ""
     while proc.poll() is None:
-        peak = max(peak, tree_rss(str(base)))
+        meter.sample()
         count = recorded(out)
         if kill is not None and kill.due(time.monotonic() - start, count, str(base)):
             landed = "intake" if count == kill.before and not comparing(str(base)) else (
@@ -112,9 +129,8 @@ def run(cmd: list[str], out: Path, base: Path, kill: Optional[KillPoint] = None)
             break
         time.sleep(0.2)
     wall = time.monotonic() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
-    return {"wall": wall, "cpu": cpu, "peak_rss": peak, "code": proc.returncode, "landed": landed or "finished"}
+    return {"wall": wall, "cpu": meter.cpu_seconds, "peak_rss": meter.peak, "code": proc.returncode,
+            "landed": landed or "finished"}
 
 
 def gradebook(out: Path) -> tuple[dict, dict]:

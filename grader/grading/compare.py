@@ -139,8 +139,11 @@ def run_job(job: dict) -> dict:
     report = Path(job["report"])
     try:
         plugin = GradingSession(sandboxes)
+        # only the plugins the checks need: an installed plugin's import (hypothesis's alone: ~1 s) is paid
+        # once per student and chapter
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         args = pytest_args(test_folders(job["chapters"], hidden=True), target=None, quiet=True, task_table=False,
-                           report_json=report, skip_slow=job.get("skip_slow", False))
+                           report_json=report, skip_slow=job.get("skip_slow", False), extra=["-p", "pytest_timeout"])
         with open(os.devnull, "w") as null:
             saved = sys.stdout
             sys.stdout = null

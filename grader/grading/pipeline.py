@@ -58,6 +58,9 @@ class SandboxUnavailable(RuntimeError):
     """Workers cannot start on this machine (checked once, before grading anyone)."""
 
 
+INVENTORY_CACHE = REPO_ROOT / ".cache" / "grader" / "inventory"  # hidden from sandboxes (client.SECRETS)
+
+
 def sandbox_base() -> Path:
     """Where sandbox folders are made (``KIT_SANDBOX_DIR``, else the system's temp folder)."""
     return Path(os.environ.get("KIT_SANDBOX_DIR") or Path(tempfile.gettempdir()) / "ai-kit-sandboxes")
@@ -106,18 +109,49 @@ class _Collector:
             self.names.setdefault(chapter, []).append(name)
 
 
-def inventory(chapters: list[str], skip_slow: bool = False) -> dict[str, list[str]]:
-    """Every test name per chapter (so absent chapters still list their tests)."""
+def _collect(chapters: list[str], skip_slow: bool) -> tuple[dict[str, list[str]], bool]:
+    """The test names per chapter, and whether every module was collected cleanly."""
     collector = _Collector()
     args = pytest_args(test_folders(chapters, hidden=True), target="solutions", quiet=True, skip_slow=skip_slow,
                        collect_only=True)
     with open(os.devnull, "w") as null:
         saved, sys.stdout = sys.stdout, null
         try:
-            pytest.main(args, plugins=[collector])
+            code = pytest.main(args, plugins=[collector])
         finally:
             sys.stdout = saved
-    return collector.names
+    return collector.names, code == pytest.ExitCode.OK
+
+
+def inventory(chapters: list[str], skip_slow: bool = False) -> dict[str, list[str]]:
+    """Every test name per chapter (so absent chapters still list their tests). Collecting imports every
+    chapter's tests (seconds), so the names are kept in :data:`INVENTORY_CACHE` under the chapter's version."""
+    mode = "quick" if skip_slow else "full"
+    files = {ch: INVENTORY_CACHE / f"{ch}-{chapter_version(ch)[:16]}-{mode}.json" for ch in chapters}
+    names: dict[str, list[str]] = {}
+    for chapter, path in files.items():
+        try:
+            names[chapter] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    missing = [ch for ch in chapters if ch not in names]
+    if missing:
+        collected, clean = _collect(missing, skip_slow)
+        for chapter in missing:
+            names[chapter] = collected.get(chapter, [])
+            if not (clean and names[chapter]):
+                continue
+            try:  # best effort: a read-only kit collects every time
+                INVENTORY_CACHE.mkdir(parents=True, exist_ok=True)
+                tmp = files[chapter].with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(names[chapter]), encoding="utf-8")
+                tmp.replace(files[chapter])
+                for old in INVENTORY_CACHE.glob(f"{chapter}-*-{mode}.json"):
+                    if old != files[chapter]:
+                        old.unlink()
+            except OSError:
+                pass
+    return {ch: names[ch] for ch in chapters if names[ch]}
 
 
 def _row(name: str, status: str, points: float, message: str, brief: str, duration: float = 0.0) -> Row:
@@ -268,9 +302,11 @@ def run_compare(job: dict) -> dict:
         job_path.write_text(json.dumps({**job, "slot": slot}), encoding="utf-8")
         Path(job["result"]).unlink(missing_ok=True)
         # the compare step imports this very kit (not whichever one the venv installed), and never the
-        # work folder it runs in: -P keeps the cwd off sys.path, -s the user's site-packages
+        # work folder it runs in: -P keeps the cwd off sys.path, -s the user's site-packages. Its own torch
+        # (oracles, held-out scoring) shares the cores like the training probes: no over-subscription.
+        threads = train_threads(job["jobs"] or 1)
         env = dict(os.environ, GRADER_LANG=job["lang"], PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(REPO_ROOT),
-                   KIT_TRAIN_THREADS=train_threads(job["jobs"] or 1))
+                   KIT_TRAIN_THREADS=threads, OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
         try:
             with open(work / "compare.log", "w") as log:
                 subprocess.run([sys.executable, "-P", "-s", "-m", "grader.grading.compare", str(job_path)], cwd=work, env=env,

@@ -31,7 +31,7 @@ from grader.release.markers import functions
 HERE = Path(__file__).parent
 GIVEN_PACKAGES = ("kitdata",)
 PASS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-SECRETS = ("solutions", "tests_hidden", "mutants", ".git", "build", "examples")
+SECRETS = ("solutions", "tests_hidden", "mutants", ".git", "build", "examples", ".cache/grader")
 
 
 @dataclass
