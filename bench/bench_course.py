@@ -42,6 +42,13 @@ def full_marks(out: Path) -> tuple[int, int]:
     return int(full or 0), int(total)
 
 
+def markdown(rows: list[dict], cpu_min: float, wall_min: float) -> str:
+    """The per-chapter figures as the README's table."""
+    lines = ["| chapter | CPU s / student | wall s / student | peak MB |", "|---|---|---|---|"]
+    lines += [f"| {r['chapter']} | {r['cpu_s_per_student']} | {r['wall_s_per_student']} | {r['peak_rss_mb']} |" for r in rows]
+    return "\n".join(lines + [f"| **course** | **{cpu_min * 60:.0f} ({cpu_min:.1f} min)** | **{wall_min * 60:.0f}** | |"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=5)
@@ -76,6 +83,7 @@ def main() -> int:
     verdict = "within" if cpu_min <= TARGET_CPU_MIN else "ABOVE"
     print(f"course: {cpu_min:.1f} CPU-min and {wall_min:.1f} wall-min per student ({args.students} students, "
           f"--jobs {args.jobs}); target {TARGET_CPU_MIN:g} CPU-min: {verdict}")
+    print(markdown(rows, cpu_min, wall_min))
     for problem in problems:
         print("PROBLEM:", problem)
     if args.json:
