@@ -89,6 +89,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rp.pair": {"zh": "学生对", "en": "Pair"}, "rp.files": {"zh": "文件", "en": "Files"},
     "rp.highest": {"zh": "最高", "en": "Highest"}, "rp.side": {"zh": "对照", "en": "Side by side"},
     "rp.no_pairs": {"zh": "没有超过阈值的学生对。", "en": "No pair above the threshold."},
+    "rp.more_pairs": {"zh": "另有 {n} 对未列出（并排对照页只为最相似的 50 对生成）。全部学生对：",
+                      "en": "{n} more pairs are not listed (side-by-side pages are made for the 50 most similar). Every pair:"},
     "rp.timings": {"zh": "用时", "en": "Timings"},
     "submit.need_id": {"zh": "请给出学号：make submit ID=2023001", "en": "Give your student id: make submit ID=2023001"},
     "submit.wrote": {"zh": "已写入 {path}（{size:.0f} KB，{n} 章）", "en": "wrote {path} ({size:.0f} KB, {n} chapters)"},

@@ -1,6 +1,7 @@
 """The TA's outputs from fabricated gradebook rows: feedback's one-error summary, Gradescope's output,
 the Excel CSV, per-pair similarity, pass rates over submitters, and the language of every text."""
 import csv
+from pathlib import Path
 
 import pytest
 
@@ -74,6 +75,31 @@ def test_similarity_is_one_row_per_pair_with_its_own_page(tmp_path):
     rows = html.student_pairs(pairs, trees, tmp_path / "similarity")
     assert len(rows) == 1 and rows[0]["highest"] == 1.0 and rows[0]["n"] == 2
     assert (tmp_path / rows[0]["link"]).is_file()
+
+
+def test_a_class_of_copies_gets_a_csv_of_every_pair_and_pages_for_the_closest_only(tmp_path):
+    names = [f"s{i:02d}" for i in range(20)]  # 190 pairs: one page each was 11 GB for 300 generated entries
+    trees = {}
+    for n in names:
+        (tmp_path / n / "ch01_game2048").mkdir(parents=True)
+        (tmp_path / n / "ch01_game2048" / "board.py").write_text("x = 1\n")
+        trees[n] = tmp_path / n
+    folder = tmp_path / "similarity"
+    folder.mkdir()
+    (folder / "pair-gone--left.html").write_text("an earlier run's page")
+    pairs = [Pair("ch01_game2048", a, "board.py", b, "board.py", 1.0 - i / 1000, "")
+             for i, (a, b) in enumerate((a, b) for j, a in enumerate(names) for b in names[j + 1:])]
+    rows = html.student_pairs(pairs, trees, folder)
+    with open(folder / "pairs.csv", encoding="utf-8") as f:
+        listed = list(csv.DictReader(f))
+    assert len(rows) == len(listed) == 190 and listed[0]["student_a"] == "s00" and listed[0]["student_b"] == "s01"
+    pages = sorted(p.name for p in folder.glob("pair-*.html"))
+    assert len(pages) == html.SIDE_BY_SIDE and pages == sorted(Path(r["link"]).name for r in rows if r["link"])
+    out = tmp_path / "report.html"
+    html.write_report(out, [{"student": n, "status": "ok", "seconds": 1.0, "reason": "", "isolation": "-"} for n in names],
+                      [], pairs, {**_meta(), "submissions": 20}, trees, {"ch01_game2048": 1.0})
+    text = out.read_text(encoding="utf-8")
+    assert text.count(" ↔ ") == html.SHOWN_PAIRS and "similarity/pairs.csv" in text
 
 
 def test_excel_csv_has_a_bom_and_the_same_rows(tmp_path):

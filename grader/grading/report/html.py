@@ -4,6 +4,7 @@ all in the language in force."""
 from __future__ import annotations
 
 import base64
+import csv
 import difflib
 import html as html_escape
 import io
@@ -67,8 +68,13 @@ def _side_by_side(pair: tuple[str, str], files: list[Pair], trees: dict[str, Pat
     return f"similarity/{name}"
 
 
+SHOWN_PAIRS = 100  # pairs listed in report.html (all of them: similarity/pairs.csv)
+SIDE_BY_SIDE = 50  # pairs given a side-by-side page, highest first (a class of copies has thousands of pairs)
+
+
 def student_pairs(pairs: list[Pair], trees: dict[str, Path], folder: Path) -> list[dict]:
-    """Similarity aggregated per pair of students (highest file first), with a side-by-side page each."""
+    """Similarity aggregated per pair of students (highest file first), every pair in ``pairs.csv``; the
+    first :data:`SIDE_BY_SIDE` get a side-by-side page (stale pages of earlier runs are removed)."""
     grouped: dict[tuple[str, str], list[Pair]] = defaultdict(list)
     for p in pairs:
         a, b = sorted((p.student_a, p.student_b))
@@ -78,9 +84,20 @@ def student_pairs(pairs: list[Pair], trees: dict[str, Path], folder: Path) -> li
     for pair, files in grouped.items():
         files = sorted(files, key=lambda p: -p.similarity)
         rows.append({"a": pair[0], "b": pair[1], "highest": files[0].similarity, "n": len(files),
-                     "files": [f"{p.chapter}/{p.file_a} {100 * p.similarity:.0f}%" for p in files[:4]],
-                     "link": _side_by_side(pair, files, trees, folder) if all(s in trees for s in pair) else ""})
-    return sorted(rows, key=lambda r: (-r["highest"], -r["n"], r["a"], r["b"]))
+                     "files": [f"{p.chapter}/{p.file_a} {100 * p.similarity:.0f}%" for p in files], "link": ""})
+    rows.sort(key=lambda r: (-r["highest"], -r["n"], r["a"], r["b"]))
+    for row in rows[:SIDE_BY_SIDE]:
+        if row["a"] in trees and row["b"] in trees:
+            row["link"] = _side_by_side((row["a"], row["b"]), grouped[(row["a"], row["b"])], trees, folder)
+    kept = {Path(row["link"]).name for row in rows if row["link"]}
+    for page in folder.glob("pair-*.html"):
+        if page.name not in kept:
+            page.unlink()
+    with open(folder / "pairs.csv", "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["student_a", "student_b", "highest", "files"])
+        out.writerows([r["a"], r["b"], f"{r['highest']:.3f}", "; ".join(r["files"])] for r in rows)
+    return rows
 
 
 def write_report(path: Path, students: list[dict], results: list[dict], pairs: list[Pair], meta: dict,
@@ -98,12 +115,14 @@ def write_report(path: Path, students: list[dict], results: list[dict], pairs: l
              "errors": sum(r["status"] == GRADER_ERROR for r in results)}
     submitted = {(s["student"], ch) for s in students if s["status"] == "ok"
                  for ch in meta["chapters"] if s["student"] in trees and (trees[s["student"]] / ch).is_dir()}
+    shown = student_pairs(pairs, trees, path.parent / "similarity")
     words = {k: t(f"rp.{k}") for k in ("title", "scores", "student", "total", "status", "seconds", "note", "feedback",
                                         "rates", "test", "rate", "legend", "similarity", "pair", "files", "highest",
                                         "side", "no_pairs", "timings")}
+    words["more_pairs"] = t("rp.more_pairs", n=max(0, len(shown) - SHOWN_PAIRS))
     html = environment().get_template("report.html.j2").render(
         students=rows, max_total=max_total, histogram=histogram_png(totals, max_total), stats=t("rp.stats", **stats),
-        rates=pass_rates(results, submitted), pairs=student_pairs(pairs, trees, path.parent / "similarity"), meta=meta,
+        rates=pass_rates(results, submitted), pairs=shown[:SHOWN_PAIRS], more_pairs=max(0, len(shown) - SHOWN_PAIRS), meta=meta,
         header=t("rp.meta", n=meta["submissions"], chapters=", ".join(meta["chapters"]), version=meta["version"],
                  isolation=", ".join(meta["isolation"]), when=meta["when"]),
         of=lambda rate, n: t("rp.of", rate=100 * rate, n=n), w=words, lang=get_lang(),
