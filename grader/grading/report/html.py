@@ -11,6 +11,7 @@ import io
 import statistics
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from grader.grading.report.feedback import environment
 from grader.grading.similarity import Pair
@@ -80,7 +81,7 @@ def student_pairs(pairs: list[Pair], trees: dict[str, Path], folder: Path) -> li
         a, b = sorted((p.student_a, p.student_b))
         grouped[(a, b)].append(p)
     folder.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for pair, files in grouped.items():
         files = sorted(files, key=lambda p: -p.similarity)
         rows.append({"a": pair[0], "b": pair[1], "highest": files[0].similarity, "n": len(files),
