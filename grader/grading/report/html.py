@@ -117,13 +117,14 @@ def write_report(path: Path, students: list[dict], results: list[dict], pairs: l
     submitted = {(s["student"], ch) for s in students if s["status"] == "ok"
                  for ch in meta["chapters"] if s["student"] in trees and (trees[s["student"]] / ch).is_dir()}
     shown = student_pairs(pairs, trees, path.parent / "similarity")
+    more = max(0, len(shown) - SHOWN_PAIRS)
     words = {k: t(f"rp.{k}") for k in ("title", "scores", "student", "total", "status", "seconds", "note", "feedback",
                                         "rates", "test", "rate", "legend", "similarity", "pair", "files", "highest",
                                         "side", "no_pairs", "timings")}
-    words["more_pairs"] = t("rp.more_pairs", n=max(0, len(shown) - SHOWN_PAIRS))
+    words["more_pairs"] = t("rp.more_pairs", n=more, pages=SIDE_BY_SIDE)
     html = environment().get_template("report.html.j2").render(
         students=rows, max_total=max_total, histogram=histogram_png(totals, max_total), stats=t("rp.stats", **stats),
-        rates=pass_rates(results, submitted), pairs=shown[:SHOWN_PAIRS], more_pairs=max(0, len(shown) - SHOWN_PAIRS), meta=meta,
+        rates=pass_rates(results, submitted), pairs=shown[:SHOWN_PAIRS], more_pairs=more, meta=meta,
         header=t("rp.meta", n=meta["submissions"], chapters=", ".join(meta["chapters"]), version=meta["version"],
                  isolation=", ".join(meta["isolation"]), when=meta["when"]),
         of=lambda rate, n: t("rp.of", rate=100 * rate, n=n), w=words, lang=get_lang(),
